@@ -1,0 +1,47 @@
+using System;
+
+namespace SegLoss;
+
+/// <summary>
+/// Declares a segmentation loss. Put it on a <c>partial</c> class together with one or more term attributes
+/// (<see cref="DiceAttribute"/>, <see cref="CrossEntropyAttribute"/>, <see cref="FocalAttribute"/>,
+/// <see cref="TermAttribute"/>); the SegLoss generator emits a fused TorchSharp loss module for it.
+/// Every option here is also a constructor argument of the generated class (snake_case), whose default is the
+/// value written here.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class SegLossAttribute : Attribute
+{
+    /// <summary>Creates the declaration with the activation applied to the network output.</summary>
+    public SegLossAttribute(Activation activation = Activation.Softmax) => Activation = activation;
+
+    /// <summary>The map from raw input to probabilities, applied once and shared by every term.</summary>
+    public Activation Activation { get; }
+
+    /// <summary>
+    /// Whether channel 0 takes part in per-class terms (the class mean of region terms and statistic-level
+    /// <c>sumc</c>/<c>meanc</c>). Dropped after the activation, never before. Default <c>true</c>.
+    /// </summary>
+    public bool IncludeBackground { get; set; } = true;
+
+    /// <summary>
+    /// Sum statistics over the whole batch ("batch Dice", as nnU-Net does in 3D) instead of per sample.
+    /// Default <c>false</c> (per sample, as MONAI).
+    /// </summary>
+    public bool BatchStatistics { get; set; }
+
+    /// <summary>
+    /// A class-index target value whose pixels count in no sum, no mean denominator and get zero gradient.
+    /// Leave unset for none.
+    /// </summary>
+    public int IgnoreIndex { get; set; }
+
+    /// <summary>How per-sample losses become the result. Default <see cref="SegLoss.Reduction.Mean"/>.</summary>
+    public Reduction Reduction { get; set; } = Reduction.Mean;
+
+    /// <summary>
+    /// One weight per channel, the quantity <c>w</c> of every term. Terms that exclude the background ignore
+    /// entry 0. Unset: all ones.
+    /// </summary>
+    public double[]? ClassWeights { get; set; }
+}

@@ -1,0 +1,138 @@
+using System.Collections.Generic;
+using System.Linq;
+using SegLoss.Generator.Model;
+using SegLoss.Generator.Planning;
+
+namespace SegLoss.Generator.Emit;
+
+/// <summary>
+/// Fields, constructor and properties. Every attribute value is a constructor argument whose default is that value;
+/// class-weight arrays default to <c>null</c>, meaning "the attribute's array" (C# allows no array defaults).
+/// </summary>
+internal sealed class ConstructorEmitter
+{
+    private readonly LossPlan _plan;
+    private readonly List<(string Type, string Name, string Default, string Check, string Doc)> _arguments = new();
+
+    public ConstructorEmitter(LossPlan plan)
+    {
+        _plan = plan;
+        foreach (var parameter in plan.Parameters)
+        {
+            _arguments.Add(("double", parameter.Name, Literals.Double(parameter.DefaultValue), Check(parameter), parameter.Description));
+        }
+
+        foreach (var term in plan.Terms)
+        {
+            if (term.IncludeBackground is { } include)
+            {
+                _arguments.Add(("bool", term.Name + "_include_background", Literals.Bool(include), "", $"Overrides include_background for the term '{term.Name}'."));
+            }
+
+            if (term.BatchStatistics is { } batch)
+            {
+                _arguments.Add(("bool", term.Name + "_batch_statistics", Literals.Bool(batch), "", $"Whether the term '{term.Name}' sums its statistics over the whole batch."));
+            }
+
+            if (term.ClassWeights is not null)
+            {
+                _arguments.Add(("double[]?", term.Name + "_class_weights", "null", "weights", $"The class weights of the term '{term.Name}'; null: the declared ones."));
+            }
+        }
+
+        var options = plan.Options;
+        _arguments.Add(("bool", "include_background", Literals.Bool(options.IncludeBackground), "", "Whether channel 0 takes part in per-class terms."));
+        _arguments.Add(("bool", "batch_statistics", Literals.Bool(options.BatchStatistics), "", "Sum region statistics over the whole batch instead of per sample."));
+        _arguments.Add(("int?", "ignore_index", options.IgnoreIndex is { } ignore ? ignore.ToString(System.Globalization.CultureInfo.InvariantCulture) : "null", "", "A class-index target value to ignore, or null."));
+        _arguments.Add(("double[]?", "class_weights", "null", "weights", "One weight per channel (w); null: the declared ones, else all ones."));
+        _arguments.Add((KnownSymbols.Reduction, "reduction", KnownSymbols.Reduction + "." + ReductionName(options.Reduction), "", "Mean, Sum (N * Mean) or None (per sample [N])."));
+    }
+
+    public void WriteFields(SourceWriter writer)
+    {
+        foreach (var (type, name, _, _, _) in _arguments)
+        {
+            writer.Line($"private readonly {type} _{name};");
+        }
+
+        foreach (var (name, weights) in DeclaredWeights())
+        {
+            writer.Line($"private static readonly double[]? {DefaultWeightsField(name)} = {Literals.DoubleArray(weights)};");
+        }
+    }
+
+    public void WriteConstructor(SourceWriter writer)
+    {
+        writer.Line("/// <summary>Creates the loss; every argument defaults to the declared value.</summary>");
+        foreach (var (_, name, _, _, doc) in _arguments)
+        {
+            writer.Line($"/// <param name=\"{name}\">{LossEmitter.Xml(doc)}</param>");
+        }
+
+        writer.Line($"public {_plan.Type.Name}(");
+        writer.Indent();
+        for (var i = 0; i < _arguments.Count; i++)
+        {
+            var (type, name, value, _, _) = _arguments[i];
+            writer.Line($"{type} {name} = {value}{(i + 1 < _arguments.Count ? "," : ")")}");
+        }
+
+        writer.Line($": base({KnownSymbols.Arguments}.ToTorch(reduction))");
+        writer.Outdent();
+        writer.Block(() =>
+        {
+            foreach (var (_, name, _, check, _) in _arguments)
+            {
+                var value = check switch
+                {
+                    "" => name,
+                    "weights" => $"{KnownSymbols.Arguments}.ClassWeights({name} ?? {DefaultWeightsField(name)}, nameof({name}))",
+                    _ => $"{KnownSymbols.Arguments}.{check}({name}, nameof({name}))",
+                };
+                writer.Line($"_{name} = {value};");
+            }
+        });
+    }
+
+    public void WriteProperties(SourceWriter writer)
+    {
+        foreach (var (type, name, _, check, doc) in _arguments)
+        {
+            if (name == "reduction" || check == "weights")
+            {
+                continue;
+            }
+
+            writer.Line($"/// <summary>{LossEmitter.Xml(doc)}</summary>");
+            writer.Line($"public {type} {name} => _{name};");
+            writer.Line();
+        }
+    }
+
+    private IEnumerable<(string Name, Helpers.EquatableArray<double>? Weights)> DeclaredWeights()
+    {
+        foreach (var term in _plan.Terms.Where(t => t.ClassWeights is not null))
+        {
+            yield return (term.Name + "_class_weights", term.ClassWeights);
+        }
+
+        yield return ("class_weights", _plan.Options.ClassWeights);
+    }
+
+    private static string DefaultWeightsField(string argument) => "Declared" + Literals.Pascal(argument);
+
+    private static string Check(ParameterModel parameter) => parameter.Range switch
+    {
+        ParameterRange.NonNegative => "NonNegative",
+        ParameterRange.UnitInterval => "UnitInterval",
+        ParameterRange.Percent => "Percent",
+        _ => "Finite",
+    };
+
+    private static string ReductionName(int reduction) => reduction switch
+    {
+        1 => "Sum",
+        2 => "None",
+        _ => "Mean",
+    };
+}

@@ -1,0 +1,78 @@
+using SegLoss.Generator.Model;
+
+namespace SegLoss.Generator.Emit;
+
+/// <summary>Local names of the generated <c>Evaluate</c> method.</summary>
+internal static class LocalNames
+{
+    /// <summary>"" for the declaration's activation, else the override's name (<c>pSigmoid</c>).</summary>
+    public static string ActivationSuffix(Activation activation) => activation switch
+    {
+        Activation.Declared => "",
+        Activation.Softmax => "Softmax",
+        Activation.Sigmoid => "Sigmoid",
+        _ => "Raw",
+    };
+
+    public static string Full(Quantity kind, Activation activation) => kind switch
+    {
+        Quantity.Probability or Quantity.TrueProbability => "p",
+        Quantity.LogProbability or Quantity.TrueLogProbability => "logp",
+        _ => "log1mp",
+    } + ActivationSuffix(activation);
+
+    public static string AtTrueClass(Quantity kind, Activation activation) => kind switch
+    {
+        Quantity.Probability or Quantity.TrueProbability => "pt",
+        Quantity.LogProbability or Quantity.TrueLogProbability => "logpt",
+        _ => "log1mpt",
+    } + ActivationSuffix(activation);
+
+    /// <summary>The class weights <c>[C]</c>: <c>w</c>, or <c>wFocal</c> for a term's own.</summary>
+    public static string Weights(string source) => "w" + Literals.Pascal(source);
+
+    public static string WeightsPixel(string source) => Weights(source) + "Pixel";
+
+    public static string WeightsAtTrueClass(string source) => "wt" + Literals.Pascal(source);
+
+    public static string Term(string name) => "term" + Literals.Pascal(name);
+}
+
+/// <summary>Pixel expressions: full tensors <c>[N, C, X]</c>, true-class tensors <c>[N, 1, X]</c>, <c>y</c> when dense.</summary>
+internal sealed class PixelScope : IEmitScope
+{
+    public static readonly PixelScope Instance = new();
+
+    public string ClassSet => "classes";
+
+    public string Quantity(QuantityExpr quantity) => quantity.Kind switch
+    {
+        Model.Quantity.Probability or Model.Quantity.LogProbability or Model.Quantity.LogComplement =>
+            LocalNames.Full(quantity.Kind, quantity.Activation),
+        Model.Quantity.TrueProbability or Model.Quantity.TrueLogProbability or Model.Quantity.TrueLogComplement =>
+            LocalNames.AtTrueClass(quantity.Kind, quantity.Activation),
+        Model.Quantity.ClassWeight => LocalNames.WeightsPixel(quantity.WeightSource),
+        Model.Quantity.ClassWeightAtTrueClass => LocalNames.WeightsAtTrueClass(quantity.WeightSource),
+        Model.Quantity.Target => "y",
+        _ => "C",
+    };
+
+    public string Statistic(StatisticExpr statistic) => throw new System.InvalidOperationException("no statistic at pixel level");
+}
+
+/// <summary>Term expressions over the (possibly pooled) statistics <c>s</c>.</summary>
+internal sealed class StatisticScope : IEmitScope
+{
+    public static readonly StatisticScope Instance = new();
+
+    public string ClassSet => "classes";
+
+    public string Quantity(QuantityExpr quantity) => quantity.Kind switch
+    {
+        Model.Quantity.ClassWeight => LocalNames.Weights(quantity.WeightSource),
+        Model.Quantity.ClassCount => "C",
+        _ => throw new System.InvalidOperationException("pixel quantity in a term expression: " + quantity),
+    };
+
+    public string Statistic(StatisticExpr statistic) => "s." + statistic.Name;
+}

@@ -1,0 +1,307 @@
+using System.Collections.Generic;
+using System.Linq;
+using SegLoss.Generator.Model;
+using SegLoss.Generator.Planning;
+
+namespace SegLoss.Generator.Emit;
+
+/// <summary>
+/// Writes <c>Evaluate</c>: validate and flatten the batch, one activation per activation used, every statistic once
+/// (from class indices without a one-hot tensor, or from a dense target), then each term over the statistics.
+/// Everything runs in a dispose scope; only the loss leaves it.
+/// </summary>
+internal sealed class EvaluateEmitter
+{
+    private readonly LossPlan _plan;
+    private readonly QuantityUsage _usage;
+
+    public EvaluateEmitter(LossPlan plan)
+    {
+        _plan = plan;
+        _usage = new QuantityUsage(plan);
+    }
+
+    public void Write(SourceWriter w)
+    {
+        w.Line($"private {KnownSymbols.Tensor} Evaluate({KnownSymbols.Tensor} input, {KnownSymbols.Tensor} target, {KnownSymbols.BreakdownBuilder}? breakdown)");
+        w.Block(() =>
+        {
+            w.Line($"using var scope = {KnownSymbols.Torch}.NewDisposeScope();");
+            var activation = _plan.Options.Activation switch
+            {
+                Activation.Sigmoid => "Sigmoid",
+                Activation.None => "None",
+                _ => "Softmax",
+            };
+            var softmaxAnywhere = _plan.Options.Activation == Activation.Softmax || _usage.Everything.Any(q => q.Activation == Activation.Softmax);
+            w.Line($"var batch = {KnownSymbols.LossBatch}.Create(input, target, new {KnownSymbols.LossBatchOptions}({KnownSymbols.Activation}.{activation}, _ignore_index, RequiresSeveralClasses: {Literals.Bool(softmaxAnywhere)}));");
+            if (_usage.UsesClassCount)
+            {
+                w.Line("var C = (double)batch.Classes;");
+            }
+
+            foreach (var (source, pixel) in _usage.WeightSources())
+            {
+                var field = source.Length == 0 ? "_class_weights" : $"_{source}_class_weights";
+                w.Line($"var {LocalNames.Weights(source)} = batch.ClassWeights({field}, \"{field.Substring(1)}\");");
+                if (pixel)
+                {
+                    w.Line($"var {LocalNames.WeightsPixel(source)} = {LocalNames.Weights(source)}.view(1, -1, 1);");
+                }
+            }
+
+            WriteActivations(w);
+            w.Line();
+            WriteStatistics(w);
+            w.Line();
+            w.Line("Statistics? pooledStatistics = null;");
+            w.Line("Statistics StatisticsFor(bool batchStatistics) =>");
+            w.Line($"    batchStatistics && _reduction != {KnownSymbols.Reduction}.None ? pooledStatistics ??= statistics.Pooled() : statistics;");
+            foreach (var term in _plan.Terms)
+            {
+                w.Line();
+                WriteTerm(w, term);
+            }
+
+            w.Line();
+            var sum = string.Join("\n    + ", _plan.Terms.Select(t =>
+                $"_{t.WeightParameter} * {KnownSymbols.LossTerms}.Reduce({LocalNames.Term(t.Name)}, _reduction, batch.Samples)"));
+            var lines = ("var loss = " + sum + ";").Split('\n');
+            foreach (var line in lines)
+            {
+                w.Line(line);
+            }
+
+            w.Line("breakdown?.SetTotal(loss);");
+            w.Line($"{KnownSymbols.LossTerms}.EnsureFinite(loss, input);");
+            w.Line("return loss.MoveToOuterDisposeScope();");
+        });
+    }
+
+    private void WriteActivations(SourceWriter w)
+    {
+        foreach (var (activation, probability, logProbability, logComplement) in _usage.FullTensors())
+        {
+            var kind = activation == Activation.Declared ? _plan.Options.Activation : activation;
+            var suffix = LocalNames.ActivationSuffix(activation);
+            var (p, logp, log1mp) = ("p" + suffix, "logp" + suffix, "log1mp" + suffix);
+            w.Line();
+            switch (kind)
+            {
+                case Activation.Softmax:
+                    w.Line($"// Softmax over the classes, once{(activation == Activation.Declared ? " for every term" : " for the terms that ask for it")}.");
+                    if (logProbability)
+                    {
+                        w.Line($"var {logp} = {KnownSymbols.Functional}.log_softmax(batch.Input, 1);");
+                        if (probability || logComplement)
+                        {
+                            w.Line($"var {p} = {logp}.exp();");
+                        }
+                    }
+                    else
+                    {
+                        w.Line($"var {p} = {KnownSymbols.Functional}.softmax(batch.Input, 1);");
+                    }
+
+                    if (logComplement)
+                    {
+                        w.Line($"var {log1mp} = (-{p}).log1p();");
+                    }
+
+                    break;
+
+                case Activation.Sigmoid:
+                    w.Line($"// Sigmoid of each channel{(activation == Activation.Declared ? "" : " for the terms that ask for it")}; log p and log(1 - p) from the logits, stable at any magnitude.");
+                    if (probability)
+                    {
+                        w.Line($"var {p} = batch.Input.sigmoid();");
+                    }
+
+                    if (logProbability)
+                    {
+                        w.Line($"var {logp} = {KnownSymbols.Functional}.logsigmoid(batch.Input);");
+                    }
+
+                    if (logComplement)
+                    {
+                        w.Line($"var {log1mp} = {KnownSymbols.Functional}.logsigmoid(-batch.Input);");
+                    }
+
+                    break;
+
+                default:
+                    w.Line("// The input already holds probabilities.");
+                    w.Line($"var {p} = batch.Input;");
+                    if (logProbability)
+                    {
+                        w.Line($"var {logp} = {p}.log();");
+                    }
+
+                    if (logComplement)
+                    {
+                        w.Line($"var {log1mp} = (-{p}).log1p();");
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private void WriteStatistics(SourceWriter w)
+    {
+        w.Line("Statistics statistics;");
+        w.Line("if (batch.HasClassIndices)");
+        w.Block(() =>
+        {
+            w.Line("// y is one-hot and never built: sum f(p, y) = sum f(p, 0) + the sum at each pixel's true class of f(pt, 1) - f(pt, 0).");
+            WriteTrueClassLocals(w, _usage.IndexTarget, dense: false);
+            WriteConstruction(w, s => IndexForm(s));
+        });
+        w.Line("else");
+        w.Block(() =>
+        {
+            w.Line("// One-hot, soft or binary target [N, C, X].");
+            w.Line("var y = batch.Target;");
+            WriteTrueClassLocals(w, _usage.DenseTarget, dense: true);
+            WriteConstruction(w, s => DenseForm(s));
+        });
+    }
+
+    private void WriteTrueClassLocals(SourceWriter w, HashSet<QuantityExpr> used, bool dense)
+    {
+        var atTrueClass = used
+            .Where(q => q.Kind is Quantity.TrueProbability or Quantity.TrueLogProbability or Quantity.TrueLogComplement)
+            .ToList();
+        if (dense)
+        {
+            // Dense log(1 - pt) is computed from pt.
+            atTrueClass.AddRange(atTrueClass
+                .Where(q => q.Kind == Quantity.TrueLogComplement)
+                .Select(q => q with { Kind = Quantity.TrueProbability })
+                .ToList());
+        }
+
+        foreach (var quantity in atTrueClass.Distinct().OrderBy(q => q.Kind).ThenBy(q => q.Activation))
+        {
+            var name = LocalNames.AtTrueClass(quantity.Kind, quantity.Activation);
+            var full = LocalNames.Full(quantity.Kind, quantity.Activation);
+            if (!dense)
+            {
+                w.Line($"var {name} = batch.AtTrueClass({full});");
+            }
+            else if (quantity.Kind == Quantity.TrueLogComplement)
+            {
+                w.Line($"var {name} = (-{LocalNames.AtTrueClass(Quantity.TrueProbability, quantity.Activation)}).log1p();");
+            }
+            else
+            {
+                w.Line($"var {name} = (y * {full}).sum(1, keepdim: true);");
+            }
+        }
+
+        foreach (var source in used.Where(q => q.Kind == Quantity.ClassWeightAtTrueClass).Select(q => q.WeightSource).Distinct().OrderBy(s => s, System.StringComparer.Ordinal))
+        {
+            w.Line(dense
+                ? $"var {LocalNames.WeightsAtTrueClass(source)} = (y * {LocalNames.WeightsPixel(source)}).sum(1, keepdim: true);"
+                : $"var {LocalNames.WeightsAtTrueClass(source)} = batch.AtTrueClass({LocalNames.Weights(source)});");
+        }
+    }
+
+    private void WriteConstruction(SourceWriter w, System.Func<StatisticPlan, string> form)
+    {
+        w.Line("statistics = new Statistics(");
+        w.Indent();
+        for (var i = 0; i < _plan.Statistics.Count; i++)
+        {
+            var statistic = _plan.Statistics[i];
+            w.Line($"{statistic.Name}: {form(statistic)}{(i + 1 < _plan.Statistics.Count ? "," : ");")}");
+        }
+
+        w.Outdent();
+    }
+
+    private static string IndexForm(StatisticPlan statistic)
+    {
+        if (statistic.Kind == StatisticKind.TopKValues)
+        {
+            return PixelValues(statistic.Pixel!);
+        }
+
+        if (!statistic.PerClass)
+        {
+            return statistic.Pixel is NumberExpr { Value: 1 } ? "batch.ValidCount" : SumPixels(statistic.Pixel!, perClass: false);
+        }
+
+        var parts = new List<string>();
+        if (statistic.EveryClass is { } everyClass)
+        {
+            parts.Add(SumPixels(everyClass, perClass: true));
+        }
+
+        if (statistic.TrueClass is NumberExpr number)
+        {
+            parts.Add(number.Value == 1 ? "batch.CountAtTrueClass()" : $"{Literals.Double(number.Value)} * batch.CountAtTrueClass()");
+        }
+        else if (statistic.TrueClass is { } trueClass)
+        {
+            parts.Add($"batch.SumAtTrueClass({ExprEmitter.Emit(trueClass, PixelScope.Instance)})");
+        }
+
+        return parts.Count == 0 ? "batch.ZeroPerClass()" : string.Join(" + ", parts);
+    }
+
+    private static string DenseForm(StatisticPlan statistic)
+    {
+        if (statistic.Kind == StatisticKind.TopKValues)
+        {
+            return PixelValues(statistic.Dense);
+        }
+
+        return statistic.Dense is NumberExpr { Value: 1 } && !statistic.PerClass ? "batch.ValidCount" : SumPixels(statistic.Dense, statistic.PerClass);
+    }
+
+    private static string SumPixels(Expr values, bool perClass)
+    {
+        var code = ExprEmitter.Write(values, PixelScope.Instance);
+        return code.IsTensor
+            ? $"batch.SumPixels({code.Text})"
+            : $"batch.SumPixels({code.Text}, perClass: {Literals.Bool(perClass)})";
+    }
+
+    private static string PixelValues(Expr values)
+    {
+        var code = ExprEmitter.Write(values, PixelScope.Instance);
+        return code.IsTensor ? $"batch.PerPixel({code.Text})" : $"batch.PerPixel({code.Text})";
+    }
+
+    private void WriteTerm(SourceWriter w, TermPlan term)
+    {
+        var local = LocalNames.Term(term.Name);
+        w.Line($"// Term '{term.Name}' = {term.Formula}{(term.PerClass ? ", per class, averaged over the classes" : "")}.");
+        w.Line($"{KnownSymbols.Tensor} {local};");
+        w.Block(() =>
+        {
+            var batchStatistics = term.BatchStatistics is null ? "_batch_statistics" : $"_{term.Name}_batch_statistics";
+            var includeBackground = term.IncludeBackground is null ? "_include_background" : $"_{term.Name}_include_background";
+            w.Line($"var s = StatisticsFor({batchStatistics});");
+            var usesClassSet = term.PerClass || Algebra.Any(term.Expression, n => n is AggregateExpr { Aggregation: Aggregation.SumClasses or Aggregation.MeanClasses });
+            if (usesClassSet)
+            {
+                w.Line($"var classes = batch.ClassIndices({includeBackground}, \"{includeBackground.Substring(1)}\");");
+            }
+
+            var expression = ExprEmitter.Emit(term.Expression, StatisticScope.Instance);
+            if (term.PerClass)
+            {
+                w.Line($"var perClass = {expression};");
+                w.Line($"{local} = {KnownSymbols.LossTerms}.Finish({KnownSymbols.LossTerms}.MeanOverClasses(perClass, classes), s.V);");
+                w.Line($"breakdown?.Add(\"{term.Name}\", _{term.WeightParameter}, {local}, perClass, classes);");
+            }
+            else
+            {
+                w.Line($"{local} = {KnownSymbols.LossTerms}.Finish({expression}, s.V);");
+                w.Line($"breakdown?.Add(\"{term.Name}\", _{term.WeightParameter}, {local});");
+            }
+        });
+    }
+}

@@ -1,0 +1,38 @@
+using System;
+using System.Text;
+
+namespace SegLoss.Generator.Emit;
+
+/// <summary>A small indenting text writer for generated sources (4 spaces, LF line ends).</summary>
+internal sealed class SourceWriter
+{
+    private readonly StringBuilder _builder = new();
+    private int _indent;
+
+    public void Line(string text = "")
+    {
+        if (text.Length > 0)
+        {
+            _builder.Append(' ', _indent * 4);
+            _builder.Append(text);
+        }
+
+        _builder.Append('\n');
+    }
+
+    /// <summary>Writes <c>{</c>, runs <paramref name="body"/> one level deeper, writes <c>}</c> plus <paramref name="suffix"/>.</summary>
+    public void Block(Action body, string suffix = "")
+    {
+        Line("{");
+        _indent++;
+        body();
+        _indent--;
+        Line("}" + suffix);
+    }
+
+    public void Indent() => _indent++;
+
+    public void Outdent() => _indent--;
+
+    public override string ToString() => _builder.ToString();
+}

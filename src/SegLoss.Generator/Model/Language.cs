@@ -1,0 +1,168 @@
+namespace SegLoss.Generator.Model;
+
+/// <summary>Activations as the generator sees them; <see cref="Declared"/> means "the declaration's own".</summary>
+internal enum Activation
+{
+    Softmax = 0,
+    Sigmoid = 1,
+    None = 2,
+    Declared = 3,
+}
+
+/// <summary>The built-in quantities of the language.</summary>
+internal enum Quantity
+{
+    /// <summary><c>p</c>: probability of each class (per pixel, per class).</summary>
+    Probability,
+
+    /// <summary><c>y</c>: target of each class (per pixel, per class).</summary>
+    Target,
+
+    /// <summary><c>logp</c>: log-probability (per pixel, per class).</summary>
+    LogProbability,
+
+    /// <summary><c>log(1 - p)</c>, computed stably (internal; the planner rewrites <c>log(1 - p)</c> to it).</summary>
+    LogComplement,
+
+    /// <summary><c>pt</c>: probability of the true class (per pixel).</summary>
+    TrueProbability,
+
+    /// <summary><c>logpt</c>: log-probability of the true class (per pixel).</summary>
+    TrueLogProbability,
+
+    /// <summary><c>log(1 - pt)</c> (internal).</summary>
+    TrueLogComplement,
+
+    /// <summary><c>w</c>: class weight (per class).</summary>
+    ClassWeight,
+
+    /// <summary>The class weight of the true class (internal).</summary>
+    ClassWeightAtTrueClass,
+
+    /// <summary><c>C</c>: the number of channels.</summary>
+    ClassCount,
+}
+
+internal static class QuantityFacts
+{
+    public static string Name(Quantity kind) => kind switch
+    {
+        Quantity.Probability => "p",
+        Quantity.Target => "y",
+        Quantity.LogProbability => "logp",
+        Quantity.LogComplement => "log1mp",
+        Quantity.TrueProbability => "pt",
+        Quantity.TrueLogProbability => "logpt",
+        Quantity.TrueLogComplement => "log1mpt",
+        Quantity.ClassWeight => "w",
+        Quantity.ClassWeightAtTrueClass => "wt",
+        _ => "C",
+    };
+
+    /// <summary>Varies from pixel to pixel (so it may only appear inside a pixel aggregation).</summary>
+    public static bool IsPixel(Quantity kind) => kind is not (Quantity.ClassWeight or Quantity.ClassCount);
+
+    /// <summary>Has one value per class (rather than one per pixel or one in all).</summary>
+    public static bool IsPerClass(Quantity kind) =>
+        kind is Quantity.Probability or Quantity.Target or Quantity.LogProbability or Quantity.LogComplement or Quantity.ClassWeight;
+
+    public static bool DependsOnActivation(Quantity kind) =>
+        kind is Quantity.Probability or Quantity.LogProbability or Quantity.LogComplement
+            or Quantity.TrueProbability or Quantity.TrueLogProbability or Quantity.TrueLogComplement;
+}
+
+internal enum BinaryOperator
+{
+    Add,
+    Subtract,
+    Multiply,
+    Divide,
+    Power,
+    Greater,
+    Less,
+    GreaterOrEqual,
+    LessOrEqual,
+}
+
+internal static class BinaryOperatorFacts
+{
+    public static string Symbol(BinaryOperator op) => op switch
+    {
+        BinaryOperator.Add => "+",
+        BinaryOperator.Subtract => "-",
+        BinaryOperator.Multiply => "*",
+        BinaryOperator.Divide => "/",
+        BinaryOperator.Power => "^",
+        BinaryOperator.Greater => ">",
+        BinaryOperator.Less => "<",
+        BinaryOperator.GreaterOrEqual => ">=",
+        _ => "<=",
+    };
+
+    public static bool IsComparison(BinaryOperator op) =>
+        op is BinaryOperator.Greater or BinaryOperator.Less or BinaryOperator.GreaterOrEqual or BinaryOperator.LessOrEqual;
+}
+
+internal enum Function
+{
+    Log,
+    Exp,
+    Sqrt,
+    Abs,
+    Cosh,
+    Min,
+    Max,
+    Clamp,
+    Float32,
+}
+
+internal static class FunctionFacts
+{
+    public static string Name(Function function) => function switch
+    {
+        Function.Log => "log",
+        Function.Exp => "exp",
+        Function.Sqrt => "sqrt",
+        Function.Abs => "abs",
+        Function.Cosh => "cosh",
+        Function.Min => "min",
+        Function.Max => "max",
+        Function.Clamp => "clamp",
+        _ => "float32",
+    };
+
+    public static int Arity(Function function) => function switch
+    {
+        Function.Min or Function.Max => 2,
+        Function.Clamp => 3,
+        _ => 1,
+    };
+}
+
+internal enum Aggregation
+{
+    SumPixels,
+    MeanPixels,
+    SumClasses,
+    MeanClasses,
+    TopK,
+
+    /// <summary>Planner-only: a pixel-level sum over all C channels (never restricted to the class set).</summary>
+    SumAllClasses,
+}
+
+internal static class AggregationFacts
+{
+    public static string Name(Aggregation aggregation) => aggregation switch
+    {
+        Aggregation.SumPixels => "sumx",
+        Aggregation.MeanPixels => "meanx",
+        Aggregation.SumClasses => "sumc",
+        Aggregation.MeanClasses => "meanc",
+        Aggregation.TopK => "topk",
+        _ => "sumc_all",
+    };
+
+    public static bool IsOverPixels(Aggregation aggregation) =>
+        aggregation is Aggregation.SumPixels or Aggregation.MeanPixels or Aggregation.TopK;
+}

@@ -1,0 +1,239 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SegLoss.Generator.Catalog;
+using SegLoss.Generator.Diagnostics;
+using SegLoss.Generator.Helpers;
+using SegLoss.Generator.Model;
+
+namespace SegLoss.Generator.Parsing;
+
+/// <summary>
+/// The transform of the pipeline: reads a <c>[SegLoss]</c> class into an equatable <see cref="LossDeclaration"/>,
+/// binding every term, and collects located diagnostics. It never throws for bad user input.
+/// </summary>
+internal static class DeclarationReader
+{
+    public const string SegLossAttributeName = "SegLoss.SegLossAttribute";
+    private const string TermAttributeName = "SegLoss.TermAttribute";
+    private const string ParamAttributeName = "SegLoss.ParamAttribute";
+
+    public static ReadResult Read(GeneratorAttributeSyntaxContext context, CancellationToken token)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        var model = TryRead(context, diagnostics, token);
+        var hasErrors = diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error);
+        return new ReadResult(hasErrors ? null : model, diagnostics.ToEquatableArray());
+    }
+
+    private static LossDeclaration? TryRead(GeneratorAttributeSyntaxContext context, List<DiagnosticInfo> diagnostics, CancellationToken token)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol symbol || context.TargetNode is not ClassDeclarationSyntax syntax)
+        {
+            return null;
+        }
+
+        if (!CheckShape(symbol, syntax, diagnostics))
+        {
+            return null;
+        }
+
+        var declaration = new AttributeArguments(context.Attributes[0], token);
+        var options = ReadOptions(declaration, diagnostics);
+        token.ThrowIfCancellationRequested();
+
+        var parameters = new List<(string Name, double Value, AttributeArguments Arguments)>();
+        var sources = new List<TermSource>();
+        foreach (var attribute in symbol.GetAttributes())
+        {
+            var name = attribute.AttributeClass?.ToDisplayString();
+            if (name == ParamAttributeName)
+            {
+                var arguments = new AttributeArguments(attribute, token);
+                if (arguments.Constructor(0)?.Value is string parameterName && arguments.Constructor(1)?.Value is double value)
+                {
+                    parameters.Add((parameterName, value, arguments));
+                }
+            }
+            else if (name == TermAttributeName || (name is not null && TermCatalog.Find(name) is not null))
+            {
+                var entry = name == TermAttributeName ? null : TermCatalog.Find(name!);
+                var arguments = new AttributeArguments(attribute, token);
+                sources.Add(new TermSource(arguments, entry, arguments.String("Name") ?? entry?.TermName ?? "term"));
+            }
+        }
+
+        if (sources.Count == 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoTerms, declaration.Location, symbol.Name));
+            return null;
+        }
+
+        var names = new NameTable(diagnostics);
+        SettleTermNames(sources, names, diagnostics);
+        var declared = ReadParameters(parameters, names, diagnostics);
+        var reader = new TermReader(options, declared, names, diagnostics);
+        foreach (var shared in sources
+            .Where(s => s.Entry is not null)
+            .SelectMany(s => s.Entry!.Parameters.Where(p => !p.IsOptional || s.Arguments.IsSet(p.Property)).Select(p => p.Name))
+            .GroupBy(n => n)
+            .Where(g => g.Count() > 1))
+        {
+            reader.Ambiguous.Add(shared.Key);
+        }
+
+        var terms = new List<TermModel>();
+        foreach (var source in sources)
+        {
+            token.ThrowIfCancellationRequested();
+            if (reader.Read(source) is { } term)
+            {
+                terms.Add(term);
+            }
+        }
+
+        foreach (var (name, _, arguments) in parameters)
+        {
+            if (declared.ContainsKey(name) && !reader.UsedParameters.Contains(name))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnusedParameter, arguments.Location, name));
+            }
+        }
+
+        var allParameters = reader.Parameters.Concat(parameters
+            .Where(p => declared.ContainsKey(p.Name))
+            .Select(p => new ParameterModel(p.Name, p.Value, ParameterRange.Any, "Declared with [Param].")));
+
+        return new LossDeclaration(
+            ReadTypeLocation(symbol),
+            options,
+            allParameters.ToEquatableArray(),
+            terms.ToEquatableArray());
+    }
+
+    private static bool CheckShape(INamedTypeSymbol symbol, ClassDeclarationSyntax syntax, List<DiagnosticInfo> diagnostics)
+    {
+        for (var type = symbol; type is not null; type = type.ContainingType)
+        {
+            if (type.IsGenericType)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericType, syntax.Identifier.GetLocation(), symbol.Name));
+                return false;
+            }
+
+            var allPartial = type.DeclaringSyntaxReferences.All(reference =>
+                reference.GetSyntax() is TypeDeclarationSyntax declaration &&
+                declaration.Modifiers.Any(m => m.IsKind(SyntaxKind.PartialKeyword)));
+            if (!allPartial)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, syntax.Identifier.GetLocation(), type.Name));
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static LossOptions ReadOptions(AttributeArguments declaration, List<DiagnosticInfo> diagnostics)
+    {
+        var activation = declaration.Constructor(0)?.Value is int value ? (Activation)value : Activation.Softmax;
+        var classWeights = declaration.DoubleArray("ClassWeights");
+        CheckClassWeights(classWeights, declaration, "ClassWeights", diagnostics);
+        return new LossOptions(
+            activation,
+            declaration.Bool("IncludeBackground") ?? true,
+            declaration.Bool("BatchStatistics") ?? false,
+            declaration.Int("IgnoreIndex"),
+            declaration.Int("Reduction") ?? 0,
+            classWeights);
+    }
+
+    internal static void CheckClassWeights(EquatableArray<double>? weights, AttributeArguments arguments, string property, List<DiagnosticInfo> diagnostics)
+    {
+        if (weights is not { } values)
+        {
+            return;
+        }
+
+        if (values.Count == 0 || values.Any(v => v < 0 || double.IsNaN(v) || double.IsInfinity(v)))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.ParameterOutOfRange,
+                arguments.NamedLocation(property),
+                property,
+                "{" + string.Join(", ", values.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "}",
+                "one finite, non-negative weight per channel"));
+        }
+    }
+
+    private static void SettleTermNames(List<TermSource> sources, NameTable names, List<DiagnosticInfo> diagnostics)
+    {
+        var counts = sources.GroupBy(s => s.Name).ToDictionary(g => g.Key, g => g.Count());
+        var seen = new Dictionary<string, int>();
+        foreach (var source in sources)
+        {
+            if (!NameTable.IsValidName(source.Name))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidName, source.Arguments.NamedLocation("Name"), source.Name));
+                continue;
+            }
+
+            if (counts[source.Name] > 1)
+            {
+                if (source.Arguments.IsSet("Name"))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateName, source.Arguments.NamedLocation("Name"), source.Name, "two terms"));
+                    continue;
+                }
+
+                seen.TryGetValue(source.Name, out var index);
+                seen[source.Name] = ++index;
+                if (index > 1)
+                {
+                    source.Name = source.Name + "_" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+        }
+    }
+
+    private static Dictionary<string, string> ReadParameters(
+        List<(string Name, double Value, AttributeArguments Arguments)> parameters,
+        NameTable names,
+        List<DiagnosticInfo> diagnostics)
+    {
+        var declared = new Dictionary<string, string>();
+        foreach (var (name, _, arguments) in parameters)
+        {
+            if (!NameTable.IsValidName(name) || LanguageNames.IsReserved(name))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidName, arguments.ConstructorSyntax(0)?.GetLocation() ?? arguments.Location, name));
+            }
+            else if (declared.ContainsKey(name))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateName, arguments.ConstructorSyntax(0)?.GetLocation() ?? arguments.Location, name, "two [Param] attributes"));
+            }
+            else
+            {
+                declared[name] = name;
+                names.Reserve(name, "a [Param]", arguments.ConstructorSyntax(0)?.GetLocation() ?? arguments.Location);
+            }
+        }
+
+        return declared;
+    }
+
+    private static TypeLocation ReadTypeLocation(INamedTypeSymbol symbol)
+    {
+        var containing = new List<string>();
+        for (var type = symbol.ContainingType; type is not null; type = type.ContainingType)
+        {
+            containing.Insert(0, type.Name);
+        }
+
+        var ns = symbol.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
+        return new TypeLocation(ns, containing.ToEquatableArray(), symbol.Name);
+    }
+}

@@ -1,0 +1,54 @@
+using SegLoss.Generator.Helpers;
+using SegLoss.Generator.Model;
+
+namespace SegLoss.Generator.Planning;
+
+/// <summary>What the emitter writes for one declaration: the statistics to compute once and each term over them.</summary>
+internal sealed record LossPlan(
+    TypeLocation Type,
+    LossOptions Options,
+    EquatableArray<ParameterModel> Parameters,
+    EquatableArray<StatisticPlan> Statistics,
+    EquatableArray<TermPlan> Terms)
+{
+    /// <summary>The generated file's name: unique and file-safe.</summary>
+    public string HintName => Type.FullName.Replace('+', '.') + ".g.cs";
+}
+
+internal enum StatisticKind
+{
+    /// <summary>A pixel sum per sample: <c>[N, C]</c> per class or <c>[N, 1]</c>; additive, so batch pooling sums it.</summary>
+    Sum,
+
+    /// <summary>The per-pixel values <c>[N, 1, X]</c> of a <c>topk</c>, reduced in the term (pooling needs the pixels).</summary>
+    TopKValues,
+}
+
+/// <summary>
+/// One statistic, with how to compute it for each target format.
+/// Class-index targets (y one-hot, never materialized): per class,
+/// <c>Σx f(p, y) = Σx f(p, 0) + Σ over pixels of class c of [f(pt, 1) - f(pt, 0)]</c>, i.e.
+/// <see cref="EveryClass"/> summed over pixels plus <see cref="TrueClass"/> summed by true class;
+/// per-pixel values (classless statistics) are <see cref="Pixel"/>. Dense (one-hot, soft, binary) targets evaluate
+/// <see cref="Dense"/> directly.
+/// </summary>
+internal sealed record StatisticPlan(
+    string Name,
+    StatisticKind Kind,
+    bool PerClass,
+    string Description,
+    Expr? EveryClass,
+    Expr? TrueClass,
+    Expr? Pixel,
+    Expr Dense);
+
+/// <summary>A term over statistics. <see cref="Expression"/> is per class when <see cref="PerClass"/>.</summary>
+internal sealed record TermPlan(
+    string Name,
+    string Formula,
+    string WeightParameter,
+    Expr Expression,
+    bool PerClass,
+    bool? IncludeBackground,
+    bool? BatchStatistics,
+    EquatableArray<double>? ClassWeights);

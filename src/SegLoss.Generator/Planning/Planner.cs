@@ -1,0 +1,106 @@
+using System.Collections.Generic;
+using System.Linq;
+using SegLoss.Generator.Helpers;
+using SegLoss.Generator.Model;
+using SegLoss.Generator.Parsing;
+
+namespace SegLoss.Generator.Planning;
+
+/// <summary>
+/// Turns a declaration into a plan: applies the term sugar, rewrites <c>log(1 - p)</c> to a stable quantity,
+/// linearizes every pixel sum onto shared monomial statistics and derives, for each statistic, how to compute it
+/// from class indices without a one-hot tensor. A pure function of the model.
+/// </summary>
+internal static class Planner
+{
+    public static LossPlan Plan(LossDeclaration declaration)
+    {
+        var statistics = new StatisticRegistry();
+        var terms = new List<TermPlan>();
+        foreach (var term in declaration.Terms)
+        {
+            var expression = Normalize(term.Expression);
+            var planned = Algebra.Simplify(ReplacePixelAggregations(expression, statistics));
+            terms.Add(new TermPlan(
+                term.Name,
+                term.Formula,
+                term.WeightParameter,
+                planned,
+                Binder.LevelOf(planned).PerClass,
+                term.IncludeBackground,
+                term.BatchStatistics,
+                term.ClassWeights));
+        }
+
+        return new LossPlan(
+            declaration.Type,
+            declaration.Options,
+            declaration.Parameters,
+            statistics.All.ToEquatableArray(),
+            terms.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// The sugar (a pixel-level term is the mean over pixels of its class sum), the stable <c>log(1 - p)</c>, and
+    /// pixel-level class sums marked as running over all channels.
+    /// </summary>
+    internal static Expr Normalize(Expr expression)
+    {
+        var info = Binder.LevelOf(expression);
+        if (info.Level == Level.Pixel)
+        {
+            expression = new AggregateExpr(
+                Aggregation.MeanPixels,
+                info.PerClass ? new AggregateExpr(Aggregation.SumClasses, expression, null) : expression,
+                null);
+        }
+
+        return RewriteForms(expression);
+    }
+
+    private static Expr RewriteForms(Expr expression) =>
+        Algebra.Rewrite(expression, static node => node switch
+        {
+            FunctionExpr { Function: Function.Log } log when log.Arguments[0] is BinaryExpr
+            {
+                Operator: BinaryOperator.Subtract,
+                Left: NumberExpr { Value: 1 },
+                Right: QuantityExpr { Kind: Quantity.Probability or Quantity.TrueProbability } probability,
+            } => probability with { Kind = probability.Kind == Quantity.Probability ? Quantity.LogComplement : Quantity.TrueLogComplement },
+            AggregateExpr { Aggregation: Aggregation.SumClasses or Aggregation.MeanClasses } aggregate
+                when Binder.LevelOf(aggregate.Operand).Level == Level.Pixel => AllClasses(aggregate),
+            _ => null,
+        });
+
+    private static Expr AllClasses(AggregateExpr aggregate)
+    {
+        var sum = new AggregateExpr(Aggregation.SumAllClasses, RewriteForms(aggregate.Operand), null);
+        return aggregate.Aggregation == Aggregation.SumClasses
+            ? sum
+            : new BinaryExpr(BinaryOperator.Divide, sum, new QuantityExpr(Quantity.ClassCount, Activation.Declared, ""));
+    }
+
+    private static Expr ReplacePixelAggregations(Expr expression, StatisticRegistry statistics) =>
+        Algebra.Rewrite(expression, node =>
+        {
+            if (node is not AggregateExpr aggregate || !AggregationFacts.IsOverPixels(aggregate.Aggregation))
+            {
+                return null;
+            }
+
+            if (aggregate.Aggregation == Aggregation.TopK)
+            {
+                return new AggregateExpr(Aggregation.TopK, statistics.TopK(aggregate.Operand), aggregate.Percent);
+            }
+
+            Expr sum = Algebra.Zero;
+            foreach (var (coefficient, monomial) in Linearizer.Linearize(aggregate.Operand))
+            {
+                sum = Algebra.Add(sum, Algebra.Multiply(coefficient, statistics.Sum(monomial)));
+            }
+
+            return aggregate.Aggregation == Aggregation.SumPixels
+                ? sum
+                : Algebra.Divide(sum, new FunctionExpr(Function.Max, new Expr[] { statistics.ValidCount, Algebra.One }.ToEquatableArray()));
+        });
+}

@@ -1,0 +1,81 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using SegLoss.Generator.Model;
+using SegLoss.Generator.Parsing;
+
+namespace SegLoss.Generator.Planning;
+
+/// <summary>
+/// The distinct statistics of a declaration, shared by all its terms. Each monomial is planned once, with its
+/// class-index and dense forms.
+/// </summary>
+internal sealed class StatisticRegistry
+{
+    /// <summary>Readable names for the statistics the shorthands stand for.</summary>
+    private static readonly Dictionary<string, string> KnownNames = new()
+    {
+        ["1"] = "V",
+        ["p"] = "P",
+        ["y"] = "G",
+        ["p * y"] = "TP",
+        ["p^2"] = "P2",
+        ["y^2"] = "G2",
+    };
+
+    private readonly Dictionary<string, StatisticPlan> _byKey = new();
+    private readonly List<StatisticPlan> _all = new();
+
+    public StatisticRegistry() => ValidCount = Sum(Monomial.Unit);
+
+    /// <summary>The number of valid pixels <c>V</c> (always planned: every term needs it).</summary>
+    public StatisticExpr ValidCount { get; }
+
+    public IReadOnlyList<StatisticPlan> All => _all;
+
+    public StatisticExpr Sum(Monomial monomial)
+    {
+        if (!_byKey.TryGetValue("sum:" + monomial.Key, out var plan))
+        {
+            var values = monomial.ToExpr();
+            var perClass = Binder.LevelOf(values).PerClass;
+            var name = KnownNames.TryGetValue(monomial.Key, out var known) ? known : "S" + Count(StatisticKind.Sum);
+            var index = ClassIndexForms.Expand(values);
+            plan = perClass
+                ? new StatisticPlan(name, StatisticKind.Sum, true, "Σx " + monomial.Key, index.EveryClass, index.TrueClass, null, values)
+                : new StatisticPlan(name, StatisticKind.Sum, false, "Σx " + monomial.Key, null, null, index.Pixel, values);
+            Add("sum:" + monomial.Key, plan);
+        }
+
+        return new StatisticExpr(plan.Name, plan.PerClass);
+    }
+
+    public StatisticExpr TopK(Expr values)
+    {
+        var key = "topk:" + values;
+        if (!_byKey.TryGetValue(key, out var plan))
+        {
+            plan = new StatisticPlan(
+                "K" + Count(StatisticKind.TopKValues),
+                StatisticKind.TopKValues,
+                false,
+                "per-pixel values of topk: " + values,
+                null,
+                null,
+                ClassIndexForms.Expand(values).Pixel,
+                values);
+            Add(key, plan);
+        }
+
+        return new StatisticExpr(plan.Name, false);
+    }
+
+    private void Add(string key, StatisticPlan plan)
+    {
+        _byKey[key] = plan;
+        _all.Add(plan);
+    }
+
+    private string Count(StatisticKind kind) =>
+        (_all.Count(s => s.Kind == kind && !KnownNames.ContainsValue(s.Name)) + 1).ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,227 @@
+using System;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SegLoss.Runtime;
+
+/// <summary>
+/// One call's input and target, validated and flattened to <c>[N, C, X]</c> (X = all spatial positions), with the
+/// pixel sums generated losses are made of. A class-index target stays as indices (<see cref="Labels"/>): sums that
+/// involve the one-hot target are done by gathering at the true class and summing by class, so no one-hot tensor
+/// is ever built. Every tensor it makes belongs to the caller's dispose scope.
+/// </summary>
+public sealed class LossBatch
+{
+    private readonly Tensor? _target;
+    private Tensor? _flatIndex;
+
+    private LossBatch(Tensor input, Tensor? labels, Tensor? valid, Tensor? target, Tensor validCount)
+    {
+        Input = input;
+        Labels = labels;
+        Valid = valid;
+        _target = target;
+        ValidCount = validCount;
+        Samples = input.shape[0];
+        Classes = input.shape[1];
+        Pixels = input.shape[2];
+    }
+
+    /// <summary>The input as <c>[N, C, X]</c> in the compute type (float32, or float64 for float64 input).</summary>
+    public Tensor Input { get; }
+
+    /// <summary>Class indices <c>[N, 1, X]</c> (int64; ignored pixels hold 0), or null for a dense target.</summary>
+    public Tensor? Labels { get; }
+
+    /// <summary><c>[N, 1, X]</c>: 1 where the pixel counts, 0 where it is ignored; null when every pixel counts.</summary>
+    public Tensor? Valid { get; }
+
+    /// <summary>The dense target <c>[N, C, X]</c> (one-hot, soft or binary); only when <see cref="HasClassIndices"/> is false.</summary>
+    public Tensor Target => _target ?? throw new InvalidOperationException("The target is class indices: use Labels.");
+
+    /// <summary>The number of valid pixels per sample, <c>[N, 1]</c>.</summary>
+    public Tensor ValidCount { get; }
+
+    /// <summary>Whether the target is class indices (then <see cref="Labels"/> is set, else <see cref="Target"/>).</summary>
+    public bool HasClassIndices => Labels is not null;
+
+    /// <summary>N.</summary>
+    public long Samples { get; }
+
+    /// <summary>C, the number of channels.</summary>
+    public long Classes { get; }
+
+    /// <summary>X, the number of spatial positions of one sample.</summary>
+    public long Pixels { get; }
+
+    /// <summary>
+    /// Validates <paramref name="input"/> (<c>[N, C, *spatial]</c>, floating point) and <paramref name="target"/>
+    /// (class indices <c>[N, *spatial]</c> or <c>[N, 1, *spatial]</c>, or dense <c>[N, C, *spatial]</c>) and flattens them.
+    /// Throws <see cref="ArgumentException"/> naming the argument and what was expected.
+    /// </summary>
+    public static LossBatch Create(Tensor input, Tensor target, LossBatchOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(target);
+        InputChecks.CheckInput(input, options);
+        var shape = input.shape;
+        var (n, c) = (shape[0], shape[1]);
+        var x = TensorShapes.Product(shape[2..]);
+        var computeType = TensorShapes.ComputeType(input.dtype);
+        var flatInput = input.to_type(computeType).reshape(n, c, x);
+
+        if (InputChecks.IsClassIndexTarget(input, target))
+        {
+            var (labels, valid) = InputChecks.ReadClassIndices(input, target, options.IgnoreIndex);
+            var validCount = valid is null
+                ? full(new long[] { n, 1 }, (double)x, computeType, input.device)
+                : valid.sum(-1).to_type(computeType);
+            return new LossBatch(flatInput, labels, valid?.to_type(computeType), null, validCount);
+        }
+
+        var dense = InputChecks.ReadDenseTarget(input, target).to_type(computeType).reshape(n, c, x);
+        return new LossBatch(flatInput, null, null, dense, full(new long[] { n, 1 }, (double)x, computeType, input.device));
+    }
+
+    /// <summary>
+    /// A per-class tensor (<c>[N, C, X]</c>, or class weights <c>[C]</c>) at each pixel's true class: <c>[N, 1, X]</c>.
+    /// </summary>
+    public Tensor AtTrueClass(Tensor perClass)
+    {
+        var labels = RequireLabels();
+        if (perClass.dim() == 1)
+        {
+            return perClass.index_select(0, labels.flatten()).view(Samples, 1, Pixels);
+        }
+
+        return perClass.gather(1, labels);
+    }
+
+    /// <summary>Sums <c>[N, k, X]</c> (k = C or 1; broadcastable shapes allowed) over the valid pixels: <c>[N, k]</c>.</summary>
+    public Tensor SumPixels(Tensor values)
+    {
+        var expanded = Expand(values);
+        return (Valid is null ? expanded : expanded * Valid).sum(-1);
+    }
+
+    /// <summary>A constant summed over the valid pixels: <c>value * V</c>, as <c>[N, C]</c> or <c>[N, 1]</c>.</summary>
+    public Tensor SumPixels(double value, bool perClass)
+    {
+        var sum = ValidCount * value;
+        return perClass ? sum.expand(Samples, Classes) : sum;
+    }
+
+    /// <summary>
+    /// Sums per-pixel values <c>[N, 1, X]</c> by the true class of each valid pixel: <c>[N, C]</c>
+    /// (a segmented sum over sample-and-class ids; the one-hot product it replaces is never formed).
+    /// </summary>
+    public Tensor SumAtTrueClass(Tensor values)
+    {
+        var masked = Valid is null ? Expand(values) : Expand(values) * Valid;
+        var sums = zeros(Samples * Classes, masked.dtype, masked.device);
+        return sums.index_add(0, FlatIndex(), masked.reshape(-1), 1).view(Samples, Classes);
+    }
+
+    /// <summary>The number of valid pixels of each class: <c>[N, C]</c> (the sum of the one-hot target).</summary>
+    public Tensor CountAtTrueClass()
+    {
+        if (Valid is not null)
+        {
+            return SumAtTrueClass(Valid);
+        }
+
+        return bincount(FlatIndex(), minlength: Samples * Classes).to_type(Input.dtype).view(Samples, Classes);
+    }
+
+    /// <summary>Zeros <c>[N, C]</c>: a per-class statistic that vanishes for one-hot targets.</summary>
+    public Tensor ZeroPerClass() => zeros(new long[] { Samples, Classes }, Input.dtype, Input.device);
+
+    /// <summary>Per-pixel values broadcast to <c>[N, 1, X]</c> (for topk).</summary>
+    public Tensor PerPixel(Tensor values) => values.expand(Samples, 1, Pixels);
+
+    /// <summary>A constant per-pixel value as <c>[N, 1, X]</c>.</summary>
+    public Tensor PerPixel(double value) => full(new long[] { Samples, 1, Pixels }, value, Input.dtype, Input.device);
+
+    /// <summary>
+    /// The mean of the largest <paramref name="percent"/>% of the valid per-pixel values <c>[N, 1, X]</c>, per sample
+    /// (<c>[N, 1]</c>) or over the whole batch (<c>[1, 1]</c>). k = floor(valid pixels · percent / 100), as
+    /// SegLossOdyssey's TopKLoss; k = 0 gives 0.
+    /// </summary>
+    public Tensor TopKMean(Tensor values, double percent, bool pooled)
+    {
+        LossArguments.Percent(percent, nameof(percent));
+        var rows = pooled ? 1 : Samples;
+        var flat = PerPixel(values).reshape(rows, -1);
+        if (Valid is null)
+        {
+            var count = flat.shape[1];
+            var k = (long)Math.Floor(count * percent / 100.0);
+            return k == 0 ? zeros(new long[] { rows, 1 }, flat.dtype, flat.device) : flat.topk((int)k, dim: 1).values.mean(new long[] { 1 }, keepdim: true);
+        }
+
+        // Ignored pixels sort last; each row keeps its own k of valid pixels.
+        var valid = Valid.reshape(rows, -1);
+        var sorted = flat.masked_fill(valid.eq(0), double.NegativeInfinity).sort(dim: 1, descending: true).Values;
+        var counts = valid.sum(new long[] { 1 }, keepdim: true);
+        var kPerRow = (counts * (percent / 100.0)).floor();
+        var rank = arange(sorted.shape[1], sorted.dtype, sorted.device).view(1, -1);
+        var kept = where(rank.lt(kPerRow), sorted, zeros_like(sorted)).sum(new long[] { 1 }, keepdim: true);
+        return kept / kPerRow.clamp_min(1);
+    }
+
+    /// <summary>
+    /// The class indices a per-class term averages over: all channels, or channels 1..C-1 without the background.
+    /// </summary>
+    public Tensor ClassIndices(bool includeBackground, string argumentName)
+    {
+        if (includeBackground)
+        {
+            return arange(Classes, ScalarType.Int64, Input.device);
+        }
+
+        if (Classes < 2)
+        {
+            throw new ArgumentException(
+                $"{argumentName} = false leaves no class: the input has a single channel, and channel 0 is the background. " +
+                "Set it to true for binary (single-channel sigmoid) segmentation.",
+                argumentName);
+        }
+
+        return arange(1, Classes, ScalarType.Int64, Input.device);
+    }
+
+    /// <summary>The class weights <c>[C]</c> in the compute type on the input's device (all ones when null).</summary>
+    public Tensor ClassWeights(double[]? weights, string argumentName)
+    {
+        if (weights is null)
+        {
+            return ones(Classes, Input.dtype, Input.device);
+        }
+
+        if (weights.Length != Classes)
+        {
+            throw new ArgumentException(
+                $"{argumentName} has {weights.Length} entries but the input has {Classes} channels: give one weight per channel.",
+                argumentName);
+        }
+
+        return tensor(weights, Input.dtype, Input.device);
+    }
+
+    private Tensor Expand(Tensor values) => values.expand(Samples, values.shape[1], Pixels);
+
+    private Tensor RequireLabels() =>
+        Labels ?? throw new InvalidOperationException("This statistic needs class indices, but the target is dense.");
+
+    /// <summary>Sample-and-class ids <c>n·C + label</c> of every pixel, flattened: the segments of the class sums.</summary>
+    private Tensor FlatIndex()
+    {
+        if (_flatIndex is null)
+        {
+            var offsets = arange(0, Samples * Classes, Classes, ScalarType.Int64, Input.device).view(Samples, 1, 1);
+            _flatIndex = (RequireLabels() + offsets).reshape(-1);
+        }
+
+        return _flatIndex;
+    }
+}
