@@ -1,0 +1,122 @@
+using System.Linq;
+using static SegLoss.Conformance.Mappings.MappingHelpers;
+
+namespace SegLoss.Conformance.Mappings;
+
+/// <summary>
+/// segmentation_models.pytorch (main branch): DiceLoss, FocalLoss, SoftCrossEntropyLoss. smp always pools over the
+/// batch, zeroes classes absent from it, and takes the (weighted) mean over classes; its multiclass focal loss is a
+/// one-vs-rest sigmoid focal loss. All of it is written as [Term]s.
+/// </summary>
+public sealed class SmpMapping : ILossMapping
+{
+    public bool Handles(GoldenFile file) => file.Anchor.StartsWith("smp", System.StringComparison.Ordinal);
+
+    public MappingResult Map(GoldenFile file) => file.Loss switch
+    {
+        "dice" => Dice(file),
+        "focal" => Focal(file),
+        "ce" => SoftCrossEntropy(file),
+        _ => new Unsupported($"smp loss '{file.Loss}' is not in the catalog yet"),
+    };
+
+    private static int? IgnoreIndex(GoldenFile file, out Unsupported? unsupported)
+    {
+        unsupported = null;
+        if (!file.Has("ignore_index"))
+        {
+            return null;
+        }
+
+        if (!TargetIsIndices(file))
+        {
+            unsupported = new Unsupported("ignore_index with a dense target is not mapped");
+        }
+
+        return (int)file.Double("ignore_index", 0);
+    }
+
+    /// <summary>DiceLoss: score = (I + s) / max((P + G)/2 + s, eps) per class over the batch, zeroed where G = 0.</summary>
+    private static MappingResult Dice(GoldenFile file)
+    {
+        var ignore = IgnoreIndex(file, out var unsupported);
+        if (unsupported is not null)
+        {
+            return unsupported;
+        }
+
+        const string score = "(TP + smooth)/max((P + G)/2 + smooth, eps)";
+        var perClass = file.Bool("log_loss") ? $"-log(max({score}, eps))" : $"1 - {score}";
+        var weights = NormalizedWeights(file.Channels, file.Doubles("class_weights"), Ints(file, "classes"));
+        return new Declaration(
+            Declare.SegLoss(Activation(file), batchStatistics: true, classWeights: weights, ignoreIndex: ignore),
+            Declare.Term($"sumc(w * ({perClass}) * (G > 0))", name: "dice"),
+            Declare.Param("smooth", file.Double("smooth", 0.0)),
+            Declare.Param("eps", file.Double("eps", 1e-7)));
+    }
+
+    /// <summary>
+    /// FocalLoss: per channel, focal_loss_with_logits against (y == c): BCE-with-logits ce, pt = exp(-ce),
+    /// (1 - pt)^gamma (or the reduced form), alpha balancing, optional normalisation; mean over the batch's pixels,
+    /// then the (weighted) mean over channels.
+    /// </summary>
+    private static MappingResult Focal(GoldenFile file)
+    {
+        if (RequireMeanReduction(file) is { } reduction)
+        {
+            return reduction;
+        }
+
+        var ignore = IgnoreIndex(file, out var unsupported);
+        if (unsupported is not null)
+        {
+            return unsupported;
+        }
+
+        const string ce = "(-(y*logp + (1 - y)*log(1 - p)))";
+        const string pt = "exp(-" + ce + ")";
+        var reduced = file.Has("reduced_threshold");
+        var focusing = reduced
+            ? $"(({pt} < threshold) + ({pt} >= threshold) * ((1 - {pt})/threshold)^gamma)"
+            : $"(1 - {pt})^gamma";
+        var balance = file.Has("alpha") ? " * (alpha*y + (1 - alpha)*(1 - y))" : "";
+        var loss = $"{focusing} * {ce}{balance}";
+        var perClass = file.Bool("normalized") ? $"sumx({loss}) / max(sumx({focusing}), 1e-6) / V" : $"meanx({loss})";
+        var attributes = new[]
+        {
+            Declare.SegLoss(Activation(file), batchStatistics: true, classWeights: NormalizedWeights(file.Channels, file.Doubles("class_weights"), null), ignoreIndex: ignore),
+            Declare.Term($"sumc(w * {perClass})", name: "focal"),
+            Declare.Param("gamma", file.Double("gamma", 2.0)),
+        }.ToList();
+        if (reduced)
+        {
+            attributes.Add(Declare.Param("threshold", file.Double("reduced_threshold", 0.5)));
+        }
+
+        if (file.Has("alpha"))
+        {
+            attributes.Add(Declare.Param("alpha", file.Double("alpha", 0.25)));
+        }
+
+        return new Declaration(attributes.ToArray());
+    }
+
+    /// <summary>SoftCrossEntropyLoss: (1 - ε)·nll + ε·mean_c(-log p), which is torch's label-smoothed cross-entropy.</summary>
+    private static MappingResult SoftCrossEntropy(GoldenFile file)
+    {
+        if (RequireMeanReduction(file) is { } reduction)
+        {
+            return reduction;
+        }
+
+        var ignore = (int)file.Double("ignore_index", -100);
+        if (file.Target.Values.Any(v => v == ignore))
+        {
+            return new Unsupported("smp counts ignored pixels in the mean denominator; such targets are not mapped");
+        }
+
+        return new Declaration(
+            Declare.SegLoss(Activation(file)),
+            Declare.Attribute("CrossEntropy", ("LabelSmoothing", file.Double("smooth_factor", 0.0))));
+    }
+}
