@@ -109,6 +109,13 @@ public static class ExpressionOps
     public static double Clamp(double x, double lo, double hi) => Math.Max(Math.Min(x, hi), lo);
 
     /// <summary>
+    /// <c>log(1 - exp(x))</c> for <c>x &lt;= 0</c> (a log-probability), with the usual switch at <c>-ln 2</c> between
+    /// <c>log(-expm1(x))</c> and <c>log1p(-exp(x))</c> so that neither loses precision.
+    /// </summary>
+    public static Tensor LogOneMinusExp(Tensor x) =>
+        where(x.gt(-Math.Log(2)), (-x.expm1()).log(), (-x.exp()).log1p());
+
+    /// <summary>
     /// Rounds to single precision and back (gradient passes through): reproduces references that compute a value in
     /// float32, such as a one-hot target cast to float.
     /// </summary>

@@ -97,6 +97,19 @@ public sealed class LossBatch
         return perClass.gather(1, labels);
     }
 
+    /// <summary>
+    /// <c>log(1 - pt)</c> <c>[N, 1, X]</c> under a softmax, from the log-probabilities <c>[N, C, X]</c>: the logsumexp of
+    /// the other classes (for class indices) or of <c>logp + log(1 - y)</c> (dense targets), exact even where pt
+    /// rounds to 1, so powers of <c>1 - pt</c> keep finite gradients at saturated logits.
+    /// </summary>
+    public Tensor LogComplementAtTrueClass(Tensor logProbabilities)
+    {
+        var others = HasClassIndices
+            ? logProbabilities.scatter(1, Labels!, full(new long[] { Samples, 1, Pixels }, double.NegativeInfinity, logProbabilities.dtype, logProbabilities.device))
+            : logProbabilities + (1 - Target).log();
+        return others.logsumexp(1, keepdim: true);
+    }
+
     /// <summary>Sums <c>[N, k, X]</c> (k = C or 1; broadcastable shapes allowed) over the valid pixels: <c>[N, k]</c>.</summary>
     public Tensor SumPixels(Tensor values)
     {

@@ -78,22 +78,24 @@ internal sealed class EvaluateEmitter
         });
     }
 
+    private Activation Kind(Activation tag) => tag == Activation.Declared ? _plan.Options.Activation : tag;
+
     private void WriteActivations(SourceWriter w)
     {
-        foreach (var (activation, probability, logProbability, logComplement) in _usage.FullTensors())
+        foreach (var (tag, probability, logProbability, logComplement) in _usage.FullTensors(_plan.Options.Activation))
         {
-            var kind = activation == Activation.Declared ? _plan.Options.Activation : activation;
-            var suffix = LocalNames.ActivationSuffix(activation);
+            var suffix = LocalNames.ActivationSuffix(tag);
             var (p, logp, log1mp) = ("p" + suffix, "logp" + suffix, "log1mp" + suffix);
+            var shared = tag == Activation.Declared ? " for every term" : " for the terms that ask for it";
             w.Line();
-            switch (kind)
+            switch (Kind(tag))
             {
                 case Activation.Softmax:
-                    w.Line($"// Softmax over the classes, once{(activation == Activation.Declared ? " for every term" : " for the terms that ask for it")}.");
-                    if (logProbability)
+                    w.Line($"// Softmax over the classes, once{shared}.");
+                    if (logProbability || logComplement)
                     {
                         w.Line($"var {logp} = {KnownSymbols.Functional}.log_softmax(batch.Input, 1);");
-                        if (probability || logComplement)
+                        if (probability)
                         {
                             w.Line($"var {p} = {logp}.exp();");
                         }
@@ -105,13 +107,13 @@ internal sealed class EvaluateEmitter
 
                     if (logComplement)
                     {
-                        w.Line($"var {log1mp} = (-{p}).log1p();");
+                        w.Line($"var {log1mp} = {KnownSymbols.ExpressionOps}.LogOneMinusExp({logp});");
                     }
 
                     break;
 
                 case Activation.Sigmoid:
-                    w.Line($"// Sigmoid of each channel{(activation == Activation.Declared ? "" : " for the terms that ask for it")}; log p and log(1 - p) from the logits, stable at any magnitude.");
+                    w.Line($"// Sigmoid of each channel{shared}; log p and log(1 - p) straight from the logits, stable at any magnitude.");
                     if (probability)
                     {
                         w.Line($"var {p} = batch.Input.sigmoid();");
@@ -172,31 +174,28 @@ internal sealed class EvaluateEmitter
         var atTrueClass = used
             .Where(q => q.Kind is Quantity.TrueProbability or Quantity.TrueLogProbability or Quantity.TrueLogComplement)
             .ToList();
-        if (dense)
-        {
-            // Dense log(1 - pt) is computed from pt.
-            atTrueClass.AddRange(atTrueClass
-                .Where(q => q.Kind == Quantity.TrueLogComplement)
-                .Select(q => q with { Kind = Quantity.TrueProbability })
-                .ToList());
-        }
+
+        // log(1 - pt) comes from pt where no stabler form exists (dense sigmoid targets, probability inputs).
+        atTrueClass.AddRange(atTrueClass
+            .Where(q => q.Kind == Quantity.TrueLogComplement && Kind(q.Activation) != Activation.Softmax && (dense || Kind(q.Activation) == Activation.None))
+            .Select(q => q with { Kind = Quantity.TrueProbability })
+            .ToList());
 
         foreach (var quantity in atTrueClass.Distinct().OrderBy(q => q.Kind).ThenBy(q => q.Activation))
         {
             var name = LocalNames.AtTrueClass(quantity.Kind, quantity.Activation);
             var full = LocalNames.Full(quantity.Kind, quantity.Activation);
-            if (!dense)
+            var pt = LocalNames.AtTrueClass(Quantity.TrueProbability, quantity.Activation);
+            var value = (quantity.Kind, Kind(quantity.Activation), dense) switch
             {
-                w.Line($"var {name} = batch.AtTrueClass({full});");
-            }
-            else if (quantity.Kind == Quantity.TrueLogComplement)
-            {
-                w.Line($"var {name} = (-{LocalNames.AtTrueClass(Quantity.TrueProbability, quantity.Activation)}).log1p();");
-            }
-            else
-            {
-                w.Line($"var {name} = (y * {full}).sum(1, keepdim: true);");
-            }
+                // log(1 - pt) = log of the other classes' probability mass: a logsumexp, exact when pt rounds to 1.
+                (Quantity.TrueLogComplement, Activation.Softmax, _) => $"batch.LogComplementAtTrueClass({LocalNames.Full(Quantity.LogProbability, quantity.Activation)})",
+                (Quantity.TrueLogComplement, Activation.Sigmoid, false) => $"{KnownSymbols.Functional}.logsigmoid(-batch.AtTrueClass(batch.Input))",
+                (Quantity.TrueLogComplement, _, _) => $"(-{pt}).log1p()",
+                (_, _, false) => $"batch.AtTrueClass({full})",
+                _ => $"(y * {full}).sum(1, keepdim: true)",
+            };
+            w.Line($"var {name} = {value};");
         }
 
         foreach (var source in used.Where(q => q.Kind == Quantity.ClassWeightAtTrueClass).Select(q => q.WeightSource).Distinct().OrderBy(s => s, System.StringComparer.Ordinal))

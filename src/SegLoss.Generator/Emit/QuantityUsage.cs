@@ -35,33 +35,54 @@ internal sealed class QuantityUsage
 
     public IEnumerable<QuantityExpr> Everything => IndexTarget.Concat(DenseTarget).Concat(Terms);
 
-    /// <summary>Activations whose full tensors <c>[N, C, X]</c> are needed, with the kinds needed of each.</summary>
-    public IEnumerable<(Activation Activation, bool Probability, bool LogProbability, bool LogComplement)> FullTensors()
+    /// <summary>
+    /// The full tensors <c>[N, C, X]</c> each activation must provide (p, log p, log(1 - p)), from what the
+    /// class-index and dense forms read. <paramref name="declared"/> resolves the declaration's own activation.
+    /// </summary>
+    public IEnumerable<(Activation Tag, bool Probability, bool LogProbability, bool LogComplement)> FullTensors(Activation declared)
     {
-        var needs = new Dictionary<Activation, (bool P, bool LogP, bool Log1mP)>();
-        void Need(Activation activation, Quantity kind)
+        var needs = new SortedDictionary<Activation, (bool P, bool LogP, bool Log1mP)>();
+        void Need(Activation tag, bool p = false, bool logp = false, bool log1mp = false)
         {
-            needs.TryGetValue(activation, out var current);
-            needs[activation] = kind switch
+            needs.TryGetValue(tag, out var current);
+            needs[tag] = (current.P || p, current.LogP || logp, current.Log1mP || log1mp);
+        }
+
+        foreach (var (quantity, dense) in IndexTarget.Select(q => (q, false)).Concat(DenseTarget.Select(q => (q, true))))
+        {
+            if (!QuantityFacts.DependsOnActivation(quantity.Kind))
             {
-                Quantity.Probability or Quantity.TrueProbability => (true, current.LogP, current.Log1mP),
-                Quantity.LogProbability or Quantity.TrueLogProbability => (current.P, true, current.Log1mP),
-                _ => (current.P, current.LogP, true),
-            };
+                continue;
+            }
+
+            var tag = quantity.Activation;
+            var kind = tag == Activation.Declared ? declared : tag;
+            switch (quantity.Kind)
+            {
+                case Quantity.Probability or Quantity.TrueProbability:
+                    Need(tag, p: true);
+                    break;
+                case Quantity.LogProbability or Quantity.TrueLogProbability:
+                    Need(tag, logp: true);
+                    break;
+                case Quantity.LogComplement:
+                    Need(tag, log1mp: true);
+                    break;
+                default: // log(1 - pt): from log p under a softmax, from the logits under a sigmoid, else from pt.
+                    if (kind == Activation.Softmax)
+                    {
+                        Need(tag, logp: true);
+                    }
+                    else if (dense || kind == Activation.None)
+                    {
+                        Need(tag, p: true);
+                    }
+
+                    break;
+            }
         }
 
-        foreach (var quantity in IndexTarget.Where(q => QuantityFacts.DependsOnActivation(q.Kind)))
-        {
-            Need(quantity.Activation, quantity.Kind);
-        }
-
-        foreach (var quantity in DenseTarget.Where(q => QuantityFacts.DependsOnActivation(q.Kind)))
-        {
-            // Dense log(1 - pt) is log1p(-pt): it needs pt, hence p.
-            Need(quantity.Activation, quantity.Kind == Quantity.TrueLogComplement ? Quantity.Probability : quantity.Kind);
-        }
-
-        return needs.OrderBy(n => n.Key).Select(n => (n.Key, n.Value.P, n.Value.LogP, n.Value.Log1mP));
+        return needs.Select(n => (n.Key, n.Value.P, n.Value.LogP, n.Value.Log1mP));
     }
 
     /// <summary>Class-weight sources read anywhere, with whether the pixel view <c>[1, C, 1]</c> is needed.</summary>

@@ -69,8 +69,29 @@ internal static class Planner
             } => probability with { Kind = probability.Kind == Quantity.Probability ? Quantity.LogComplement : Quantity.TrueLogComplement },
             AggregateExpr { Aggregation: Aggregation.SumClasses or Aggregation.MeanClasses } aggregate
                 when Binder.LevelOf(aggregate.Operand).Level == Level.Pixel => AllClasses(aggregate),
+            BinaryExpr { Operator: BinaryOperator.Power } power
+                when !IsWholeNumber(power.Right) && LogOfProbability(power.Left) is { } log =>
+                    new FunctionExpr(Function.Exp, new Expr[] { new BinaryExpr(BinaryOperator.Multiply, RewriteForms(power.Right), log) }.ToEquatableArray()),
             _ => null,
         });
+
+    /// <summary>
+    /// <c>log</c> of <c>p</c>, <c>pt</c>, <c>1 - p</c> or <c>1 - pt</c> as a quantity the activation computes stably:
+    /// a power with a fractional or variable exponent (the focal <c>(1 - pt)^gamma</c>) becomes
+    /// <c>exp(gamma * log(1 - pt))</c>, whose gradient stays finite where the probability saturates at 0 or 1.
+    /// </summary>
+    private static Expr? LogOfProbability(Expr expr) => expr switch
+    {
+        QuantityExpr { Kind: Quantity.Probability } q => q with { Kind = Quantity.LogProbability },
+        QuantityExpr { Kind: Quantity.TrueProbability } q => q with { Kind = Quantity.TrueLogProbability },
+        BinaryExpr { Operator: BinaryOperator.Subtract, Left: NumberExpr { Value: 1 }, Right: QuantityExpr { Kind: Quantity.Probability } q } =>
+            q with { Kind = Quantity.LogComplement },
+        BinaryExpr { Operator: BinaryOperator.Subtract, Left: NumberExpr { Value: 1 }, Right: QuantityExpr { Kind: Quantity.TrueProbability } q } =>
+            q with { Kind = Quantity.TrueLogComplement },
+        _ => null,
+    };
+
+    private static bool IsWholeNumber(Expr expr) => expr is NumberExpr { Value: >= 0 } n && n.Value == System.Math.Floor(n.Value);
 
     private static Expr AllClasses(AggregateExpr aggregate)
     {

@@ -1,0 +1,36 @@
+using System.IO;
+using System.Linq;
+using SegLoss.Conformance;
+using SegLoss.Tests.Infrastructure;
+
+namespace SegLoss.Tests.Conformance;
+
+/// <summary>
+/// The conformance runner over the golden vectors made by the reference libraries' own code: every file of the
+/// families SegLoss implements passes in value and gradient; the rest is reported unsupported, never failed.
+/// </summary>
+public sealed class GoldenConformanceTests
+{
+    private static readonly string[] Implemented = { "dice", "ce", "focal", "dice_ce", "dice_focal" };
+
+    [Fact]
+    public void Public_golden_files_pass()
+    {
+        var outcomes = ConformanceRunner.Run(new[] { TestPaths.Golden });
+
+        Assert.Empty(outcomes.Where(o => o.Status == "FAIL").Select(o => o.ToString()));
+        var implemented = outcomes.Where(o => Implemented.Contains(Path.GetFileName(o.File).Split("__")[0])).ToList();
+        Assert.Equal(74, implemented.Count);
+        Assert.All(implemented, o => Assert.Equal("PASS", o.Status));
+    }
+
+    [Fact]
+    public void Edge_case_golden_files_pass()
+    {
+        Assert.True(Directory.Exists(TestPaths.GoldenExtra), TestPaths.GoldenExtra);
+        var outcomes = ConformanceRunner.Run(new[] { TestPaths.GoldenExtra });
+
+        Assert.NotEmpty(outcomes);
+        Assert.All(outcomes, o => Assert.True(o.Status == "PASS", o.ToString()));
+    }
+}
