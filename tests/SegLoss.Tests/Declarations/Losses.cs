@@ -1,0 +1,82 @@
+using SegLoss;
+
+// Declarations compiled by the SegLoss generator as an analyzer, the way users write them.
+namespace SegLoss.Tests.Declarations;
+
+[SegLoss(Activation.Softmax)]
+[Dice]
+public partial class SoftmaxDice { }
+
+[SegLoss(Activation.Softmax)]
+[Dice(Squared = true, SmoothNumerator = 0.5, SmoothDenominator = 0.25)]
+public partial class SquaredDice { }
+
+[SegLoss(Activation.Softmax, IncludeBackground = false, BatchStatistics = true)]
+[Dice]
+public partial class BatchDiceWithoutBackground { }
+
+[SegLoss(Activation.Sigmoid)]
+[Dice]
+public partial class SigmoidDice { }
+
+[SegLoss(Activation.Softmax)]
+[CrossEntropy]
+public partial class CrossEntropyLoss { }
+
+[SegLoss(Activation.Softmax, ClassWeights = new[] { 0.2, 0.3, 0.5 })]
+[CrossEntropy(LabelSmoothing = 0.1)]
+public partial class WeightedSmoothedCrossEntropy { }
+
+[SegLoss(Activation.Softmax)]
+[Focal(Gamma = 2)]
+public partial class SoftmaxFocal { }
+
+[SegLoss(Activation.Softmax)]
+[Focal(Gamma = 0.5)]
+public partial class SoftmaxFocalGammaHalf { }
+
+[SegLoss(Activation.Softmax)]
+[Focal(Gamma = 0)]
+public partial class SoftmaxFocalGammaZero { }
+
+[SegLoss(Activation.Sigmoid, ClassWeights = new[] { 0.4, 0.6, 1.0 })]
+[Focal(Gamma = 1.5, Alpha = 0.25)]
+public partial class SigmoidFocal { }
+
+[SegLoss(Activation.Sigmoid)]
+[Focal(Gamma = 0.5)]
+public partial class SigmoidFocalGammaHalf { }
+
+[SegLoss(Activation.Softmax, IncludeBackground = false, IgnoreIndex = 255)]
+[Dice]
+[CrossEntropy]
+public partial class DiceCE { }
+
+[SegLoss(Activation.Softmax)]
+[Dice(Weight = 0.7)]
+[Focal(Activation = Activation.Sigmoid, Gamma = 2, Weight = 1.3)]
+public partial class DiceSigmoidFocal { }
+
+[SegLoss(Activation.Softmax, BatchStatistics = true)]
+[Term("topk(-logpt, k)")]
+[Param("k", 10)]
+public partial class TopKCrossEntropy { }
+
+[SegLoss(Activation.Softmax)]
+[Term("1 - (TP + s) / (TP + alpha*FP + beta*FN + s)", Name = "tversky")]
+[Param("s", 1e-5)]
+[Param("alpha", 0.3)]
+[Param("beta", 0.7)]
+public partial class CustomTversky { }
+
+[SegLoss(Activation.Softmax)]
+[Term("1 - (2*TP + s) / (2*TP + FP + FN + s)")]
+[Param("s", 1e-5)]
+[Focal(Gamma = 2, Weight = 0.5)]
+public partial class MyDiceFocal { }
+
+/// <summary>Every kind of statistic at once: squared sums, a pixel class sum, a mean over classes, a comparison.</summary>
+[SegLoss(Activation.Softmax, ClassWeights = new[] { 1.0, 2.0, 0.5 })]
+[Term("sumc(w * (1 - (2*sumx((p*y)^2) + 1) / (P2 + G2 + 1)) * (G > 0)) / sumc(w)", Name = "shape")]
+[Term("meanx(-sumc(y * logp) * exp(-meanc(p * y)))", Name = "pixel", Weight = 0.5)]
+public partial class KitchenSink { }
