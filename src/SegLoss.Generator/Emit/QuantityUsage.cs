@@ -41,7 +41,7 @@ internal sealed class QuantityUsage
     /// </summary>
     public IEnumerable<(Activation Tag, bool Probability, bool LogProbability, bool LogComplement)> FullTensors(Activation declared)
     {
-        var needs = new SortedDictionary<Activation, (bool P, bool LogP, bool Log1mP)>();
+        var needs = new SortedDictionary<Activation, (bool P, bool LogP, bool Log1mP)>(DeclaredFirst.Instance);
         void Need(Activation tag, bool p = false, bool logp = false, bool log1mp = false)
         {
             needs.TryGetValue(tag, out var current);
@@ -98,6 +98,16 @@ internal sealed class QuantityUsage
         }
 
         return sources.Select(s => (s.Key, s.Value));
+    }
+
+    /// <summary>The declaration's own activation first, then term overrides in enum order.</summary>
+    private sealed class DeclaredFirst : IComparer<Activation>
+    {
+        public static readonly DeclaredFirst Instance = new();
+
+        public int Compare(Activation x, Activation y) => Rank(x).CompareTo(Rank(y));
+
+        private static int Rank(Activation activation) => activation == Activation.Declared ? -1 : (int)activation;
     }
 
     private static void Collect(HashSet<QuantityExpr> into, params Expr?[] expressions)

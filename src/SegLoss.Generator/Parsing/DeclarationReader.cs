@@ -73,7 +73,7 @@ internal static class DeclarationReader
         }
 
         var names = new NameTable(diagnostics);
-        SettleTermNames(sources, names, diagnostics);
+        SettleTermNames(sources, diagnostics);
         var declared = ReadParameters(parameters, names, diagnostics);
         var reader = new TermReader(options, declared, names, diagnostics);
         foreach (var shared in sources
@@ -169,33 +169,38 @@ internal static class DeclarationReader
         }
     }
 
-    private static void SettleTermNames(List<TermSource> sources, NameTable names, List<DiagnosticInfo> diagnostics)
+    /// <summary>
+    /// Gives every term a unique name: a repeated catalog name gets a suffix (<c>dice</c>, <c>dice_2</c>); a repeated
+    /// explicit <c>Name</c> is SEGL021 on the later term, which is then left out.
+    /// </summary>
+    private static void SettleTermNames(List<TermSource> sources, List<DiagnosticInfo> diagnostics)
     {
         var counts = sources.GroupBy(s => s.Name).ToDictionary(g => g.Key, g => g.Count());
         var seen = new Dictionary<string, int>();
-        foreach (var source in sources)
+        foreach (var source in sources.ToList())
         {
             if (!NameTable.IsValidName(source.Name))
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidName, source.Arguments.NamedLocation("Name"), source.Name));
+                sources.Remove(source);
                 continue;
             }
 
-            if (counts[source.Name] > 1)
+            seen.TryGetValue(source.Name, out var index);
+            seen[source.Name] = ++index;
+            if (counts[source.Name] == 1 || index == 1)
             {
-                if (source.Arguments.IsSet("Name"))
-                {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateName, source.Arguments.NamedLocation("Name"), source.Name, "two terms"));
-                    continue;
-                }
-
-                seen.TryGetValue(source.Name, out var index);
-                seen[source.Name] = ++index;
-                if (index > 1)
-                {
-                    source.Name = source.Name + "_" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                }
+                continue;
             }
+
+            if (source.Arguments.IsSet("Name"))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateName, source.Arguments.NamedLocation("Name"), source.Name, "two terms"));
+                sources.Remove(source);
+                continue;
+            }
+
+            source.Name = source.Name + "_" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
     }
 

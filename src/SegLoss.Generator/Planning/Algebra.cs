@@ -89,6 +89,11 @@ internal static class Algebra
                     return SimplifyBinary(BinaryOperator.Subtract, left, negatedRight.Operand);
                 }
 
+                if (left is NegateExpr negatedFirst)
+                {
+                    return SimplifyBinary(BinaryOperator.Subtract, right, negatedFirst.Operand);
+                }
+
                 break;
 
             case BinaryOperator.Subtract:
@@ -145,6 +150,17 @@ internal static class Algebra
                     return SimplifyBinary(BinaryOperator.Multiply, negatedLeft.Operand, negatedRight2.Operand);
                 }
 
+                // Pull signs out of products so that sums read a - b rather than a + -b.
+                if (left is NegateExpr negativeLeft)
+                {
+                    return new NegateExpr(SimplifyBinary(BinaryOperator.Multiply, negativeLeft.Operand, right));
+                }
+
+                if (right is NegateExpr negativeRight)
+                {
+                    return new NegateExpr(SimplifyBinary(BinaryOperator.Multiply, left, negativeRight.Operand));
+                }
+
                 break;
 
             case BinaryOperator.Divide:
@@ -156,6 +172,11 @@ internal static class Algebra
                 if (IsNumber(right, 1))
                 {
                     return left;
+                }
+
+                if (left is NegateExpr negativeNumerator)
+                {
+                    return new NegateExpr(SimplifyBinary(BinaryOperator.Divide, negativeNumerator.Operand, right));
                 }
 
                 break;

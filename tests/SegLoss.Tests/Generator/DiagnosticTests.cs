@@ -1,0 +1,250 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using SegLoss.Tests.Infrastructure;
+
+namespace SegLoss.Tests.Generator;
+
+/// <summary>
+/// Each diagnostic with its location. Markup <c>[|...|]</c> in a source marks the span the diagnostic must cover;
+/// a declaration with an error produces no generated file.
+/// </summary>
+public sealed class DiagnosticTests
+{
+    private static Diagnostic Single(string markup, string id)
+    {
+        var start = markup.IndexOf("[|", System.StringComparison.Ordinal);
+        var end = markup.IndexOf("|]", System.StringComparison.Ordinal) - 2;
+        var source = markup.Replace("[|", "").Replace("|]", "");
+        var harness = GeneratorHarness.For(source);
+        var diagnostic = Assert.Single(harness.Diagnostics, d => d.Severity == DiagnosticSeverity.Error || d.Id == id);
+        Assert.Equal(id, diagnostic.Id);
+        var offset = "using SegLoss;\n".Length;
+        Assert.Equal(source.Substring(start, end - start), source.Substring(diagnostic.Location.SourceSpan.Start - offset, diagnostic.Location.SourceSpan.Length));
+        if (diagnostic.Severity == DiagnosticSeverity.Error)
+        {
+            Assert.Empty(harness.HintNames);
+        }
+
+        return diagnostic;
+    }
+
+    [Fact]
+    public void Class_not_partial() => Single(
+        """
+        [SegLoss] [Dice]
+        public class [|Plain|] { }
+        """,
+        "SEGL001");
+
+    [Fact]
+    public void Containing_type_not_partial() => Single(
+        """
+        public class Outer
+        {
+            [SegLoss] [Dice]
+            public partial class [|Inner|] { }
+        }
+        """,
+        "SEGL001");
+
+    [Fact]
+    public void No_terms() => Single(
+        """
+        [[|SegLoss(Activation.Softmax)|]]
+        public partial class Empty { }
+        """,
+        "SEGL002");
+
+    [Fact]
+    public void Generic_class() => Single(
+        """
+        [SegLoss] [Dice]
+        public partial class [|Generic|]<T> { }
+        """,
+        "SEGL003");
+
+    [Fact]
+    public void Syntax_error_points_at_the_column()
+    {
+        var diagnostic = Single(
+            """
+            [SegLoss] [Term("1 - (2*TP + [|)|] / P")]
+            public partial class Broken { }
+            """,
+            "SEGL010");
+        Assert.Contains("column 13", diagnostic.GetMessage());
+    }
+
+    [Fact]
+    public void Unknown_identifier() => Single(
+        """
+        [SegLoss] [Term("1 - [|TPx|] / P")]
+        public partial class Unknown { }
+        """,
+        "SEGL011");
+
+    [Fact]
+    public void Pixel_quantity_combined_with_statistics() => Single(
+        """
+        [SegLoss] [Term("TP * [|p|]")]
+        public partial class Mixed { }
+        """,
+        "SEGL012");
+
+    [Fact]
+    public void Aggregation_of_a_statistic() => Single(
+        """
+        [SegLoss] [Term("sumx([|TP|])")]
+        public partial class Twice { }
+        """,
+        "SEGL013");
+
+    [Fact]
+    public void Topk_of_per_class_values() => Single(
+        """
+        [SegLoss] [Term("topk([|logp|], 10)")]
+        public partial class PerClassTopK { }
+        """,
+        "SEGL013");
+
+    [Fact]
+    public void Wrong_arity() => Single(
+        """
+        [SegLoss] [Term("[|max(P)|]")]
+        public partial class Arity { }
+        """,
+        "SEGL013");
+
+    [Fact]
+    public void Constant_term() => Single(
+        """
+        [SegLoss] [Term("[|2 * s|]")] [Param("s", 1)]
+        public partial class Constant { }
+        """,
+        "SEGL014");
+
+    [Fact]
+    public void Negative_weight() => Single(
+        """
+        [SegLoss] [Dice([|Weight = -1|])]
+        public partial class NegativeWeight { }
+        """,
+        "SEGL020");
+
+    [Fact]
+    public void Negative_gamma() => Single(
+        """
+        [SegLoss] [Focal([|Gamma = -0.5|])]
+        public partial class NegativeGamma { }
+        """,
+        "SEGL020");
+
+    [Fact]
+    public void Negative_smoothing() => Single(
+        """
+        [SegLoss] [Dice([|SmoothDenominator = -1e-5|])]
+        public partial class NegativeSmoothing { }
+        """,
+        "SEGL020");
+
+    [Fact]
+    public void Label_smoothing_above_one() => Single(
+        """
+        [SegLoss] [CrossEntropy([|LabelSmoothing = 1.5|])]
+        public partial class TooSmooth { }
+        """,
+        "SEGL020");
+
+    [Fact]
+    public void Negative_class_weight() => Single(
+        """
+        [SegLoss([|ClassWeights = new[] { 1.0, -2.0 }|])] [Dice]
+        public partial class NegativeClassWeight { }
+        """,
+        "SEGL020");
+
+    [Fact]
+    public void Duplicate_parameter() => Single(
+        """
+        [SegLoss] [Term("1 - (2*TP + s) / (P + G + s)")] [Param("s", 1)] [Param([|"s"|], 2)]
+        public partial class Twice { }
+        """,
+        "SEGL021");
+
+    [Fact]
+    public void Parameter_named_like_a_constructor_option() => Single(
+        """
+        [SegLoss] [Term("1 - (2*TP + reduction) / (P + G + reduction)")] [Param([|"reduction"|], 1)]
+        public partial class Clash { }
+        """,
+        "SEGL021");
+
+    [Fact]
+    public void Two_terms_with_one_name() => Single(
+        """
+        [SegLoss] [Dice(Name = "d")] [Focal([|Name = "d"|])]
+        public partial class SameName { }
+        """,
+        "SEGL021");
+
+    [Fact]
+    public void Parameter_named_like_a_quantity() => Single(
+        """
+        [SegLoss] [Term("1 - TP / P")] [Param([|"pt"|], 1)]
+        public partial class Reserved { }
+        """,
+        "SEGL023");
+
+    [Fact]
+    public void Cross_entropy_with_a_sigmoid() => Single(
+        """
+        [SegLoss(Activation.Sigmoid)] [[|CrossEntropy|]]
+        public partial class SigmoidCrossEntropy { }
+        """,
+        "SEGL022");
+
+    [Fact]
+    public void Focal_alpha_with_a_softmax() => Single(
+        """
+        [SegLoss(Activation.Softmax)] [[|Focal(Alpha = 0.25)|]]
+        public partial class SoftmaxAlpha { }
+        """,
+        "SEGL022");
+
+    [Fact]
+    public void Own_activation_without_logits() => Single(
+        """
+        [SegLoss(Activation.None)] [Focal([|Activation = Activation.Sigmoid|])]
+        public partial class NoLogits { }
+        """,
+        "SEGL022");
+
+    [Fact]
+    public void Unused_parameter_is_a_warning()
+    {
+        var harness = GeneratorHarness.For(
+            """
+            [SegLoss] [Dice] [Param("unused", 1)]
+            public partial class Unused { }
+            """);
+        var diagnostic = Assert.Single(harness.Diagnostics);
+        Assert.Equal("SEGL024", diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Single(harness.HintNames);
+    }
+
+    [Fact]
+    public void Every_descriptor_is_tested()
+    {
+        var ids = typeof(DiagnosticTests).GetMethods()
+            .Where(m => m.GetCustomAttributes(typeof(FactAttribute), false).Length > 0)
+            .ToList();
+        var descriptors = typeof(SegLoss.Generator.Diagnostics.DiagnosticDescriptors)
+            .GetFields()
+            .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
+            .ToList();
+        var source = System.IO.File.ReadAllText(System.IO.Path.Combine(TestPaths.TestsDirectory, "Generator", "DiagnosticTests.cs"));
+        Assert.All(descriptors, id => Assert.Contains($"\"{id}\"", source));
+        Assert.NotEmpty(ids);
+    }
+}
