@@ -27,6 +27,11 @@ internal static class ClassIndexForms
         return (Algebra.IsNumber(everyClass, 0) ? null : everyClass, Algebra.IsNumber(trueClass, 0) ? null : trueClass, null);
     }
 
+    /// <summary>
+    /// Expands every pixel-level class sum, term by term of its linear form: terms without y stay a dense class sum,
+    /// terms with y contribute only at the true class, so <c>Σc w·((1-ε)·y + ε/C)·logp</c> becomes
+    /// <c>Σc w·ε/C·logp + wt·(1-ε)·logpt</c> with nothing to cancel.
+    /// </summary>
     private static Expr ExpandClassSums(Expr expr) =>
         Algebra.Rewrite(expr, static node =>
         {
@@ -35,13 +40,23 @@ internal static class ClassIndexForms
                 return null;
             }
 
-            var inner = ExpandClassSums(sum.Operand);
-            var atZero = Algebra.Simplify(SetTarget(inner, 0));
-            Expr dense = Algebra.IsNumber(atZero, 0) ? Algebra.Zero : new AggregateExpr(Aggregation.SumAllClasses, atZero, null);
-            var atTrue = DependsOnTarget(inner)
-                ? Algebra.Subtract(AtTrueClass(SetTarget(inner, 1)), AtTrueClass(atZero))
-                : Algebra.Zero;
-            return Algebra.Add(dense, atTrue);
+            Expr dense = Algebra.Zero;
+            Expr atTrue = Algebra.Zero;
+            foreach (var (coefficient, monomial) in Linearizer.Linearize(ExpandClassSums(sum.Operand)))
+            {
+                var term = monomial.ToExpr();
+                var withoutTarget = Algebra.Simplify(SetTarget(term, 0));
+                dense = Algebra.Add(dense, Algebra.Multiply(coefficient, withoutTarget));
+                if (DependsOnTarget(term))
+                {
+                    var difference = Algebra.Subtract(AtTrueClass(SetTarget(term, 1)), AtTrueClass(withoutTarget));
+                    atTrue = Algebra.Add(atTrue, Algebra.Multiply(AtTrueClass(coefficient), difference));
+                }
+            }
+
+            return Algebra.Add(
+                Algebra.IsNumber(dense, 0) ? Algebra.Zero : new AggregateExpr(Aggregation.SumAllClasses, dense, null),
+                atTrue);
         });
 
     /// <summary>Replaces the per-class target y (outside all-class sums) by a constant.</summary>

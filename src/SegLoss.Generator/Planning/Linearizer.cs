@@ -83,10 +83,44 @@ internal static class Linearizer
                 return Single(new BinaryExpr(BinaryOperator.Power, only.Coefficient, exponent), monomial);
             }
 
+            case AggregateExpr { Aggregation: Aggregation.SumAllClasses } classSum:
+                return ExpandClassSum(classSum);
+
             case QuantityExpr:
             default:
                 return Single(Algebra.One, Monomial.Of(expr));
         }
+    }
+
+    /// <summary>
+    /// A class sum is linear too: constant factors move out (<c>sumc(-k*y*logp) = -k * sumc(y*logp)</c>), while
+    /// terms whose factor depends on the class (<c>w</c>) stay inside one class sum.
+    /// </summary>
+    private static Dictionary<string, (Expr Coefficient, Monomial Monomial)> ExpandClassSum(AggregateExpr classSum)
+    {
+        var result = new Dictionary<string, (Expr Coefficient, Monomial Monomial)>();
+        Expr? perClass = null;
+        foreach (var (coefficient, monomial) in Linearize(classSum.Operand))
+        {
+            if (Binder.LevelOf(coefficient).Level == Level.Constant)
+            {
+                var atom = Monomial.Of(new AggregateExpr(Aggregation.SumAllClasses, monomial.ToExpr(), null));
+                result[atom.Key] = (coefficient, atom);
+            }
+            else
+            {
+                var term = Algebra.Multiply(coefficient, monomial.ToExpr());
+                perClass = perClass is null ? term : Algebra.Add(perClass, term);
+            }
+        }
+
+        if (perClass is not null)
+        {
+            var atom = Monomial.Of(new AggregateExpr(Aggregation.SumAllClasses, perClass, null));
+            result[atom.Key] = (Algebra.One, atom);
+        }
+
+        return result;
     }
 
     private static Dictionary<string, (Expr, Monomial)> Single(Expr coefficient, Monomial monomial) =>

@@ -127,7 +127,7 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
                 TP: batch.SumAtTrueClass(pt),
                 P: batch.SumPixels(p),
                 G: batch.CountAtTrueClass(),
-                S1: batch.SumPixels((wPixel * (_label_smoothing / C) * logp).sum(1, keepdim: true) + (wt * (1.0 - _label_smoothing + _label_smoothing / C) * logpt - wt * (_label_smoothing / C) * logpt)),
+                S1: batch.SumPixels((wPixel * (_label_smoothing / C) * logp).sum(1, keepdim: true) + wt * (1.0 - _label_smoothing) * logpt),
                 S2: batch.SumPixels(wt));
         }
         else
@@ -139,7 +139,7 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
                 TP: batch.SumPixels(p * y),
                 P: batch.SumPixels(p),
                 G: batch.SumPixels(y),
-                S1: batch.SumPixels((wPixel * ((1.0 - _label_smoothing) * y + _label_smoothing / C) * logp).sum(1, keepdim: true)),
+                S1: batch.SumPixels((wPixel * (_label_smoothing / C) * logp + wPixel * (1.0 - _label_smoothing) * (logp * y)).sum(1, keepdim: true)),
                 S2: batch.SumPixels((wPixel * y).sum(1, keepdim: true)));
         }
 
@@ -180,7 +180,7 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
     /// <param name="TP">Σx p * y</param>
     /// <param name="P">Σx p</param>
     /// <param name="G">Σx y</param>
-    /// <param name="S1">Σx sumc_all(((w * (((1 - label_smoothing) * y) + (label_smoothing / C))) * logp))</param>
+    /// <param name="S1">Σx sumc_all((((w * (label_smoothing / C)) * logp) + ((w * (1 - label_smoothing)) * (logp * y))))</param>
     /// <param name="S2">Σx sumc_all((w * y))</param>
     /// <param name="IsPooled">Whether the sums run over the whole batch.</param>
     private sealed record Statistics(global::TorchSharp.torch.Tensor V, global::TorchSharp.torch.Tensor TP, global::TorchSharp.torch.Tensor P, global::TorchSharp.torch.Tensor G, global::TorchSharp.torch.Tensor S1, global::TorchSharp.torch.Tensor S2, bool IsPooled = false)
