@@ -83,7 +83,7 @@ public static class ConformanceRunner
         using var scope = NewDisposeScope();
         try
         {
-            using var loss = (TorchSharp.Loss<Tensor, Tensor, Tensor>)Construct(type, declaration.Arguments);
+            using var loss = DeclarationCompiler.Instantiate(type, declaration.Arguments);
             var golden = file.Input;
             var input = tensor(golden.Values, golden.Shape, ScalarType.Float64).requires_grad_(true);
             var target = MakeTarget(file);
@@ -131,14 +131,4 @@ public static class ConformanceRunner
 
     private static bool Close(double actual, double expected, double tolerance) =>
         Math.Abs(actual - expected) <= tolerance * Math.Max(1.0, Math.Abs(expected));
-
-    /// <summary>Calls the generated constructor with the named arguments, defaults for the rest.</summary>
-    private static object Construct(Type type, IReadOnlyDictionary<string, object?> arguments)
-    {
-        var constructor = type.GetConstructors().Single();
-        var values = constructor.GetParameters()
-            .Select(p => arguments.TryGetValue(p.Name!, out var value) ? value : p.DefaultValue)
-            .ToArray();
-        return constructor.Invoke(values);
-    }
 }

@@ -68,6 +68,18 @@ public static class DeclarationCompiler
         return ((CSharpCompilation)output, driver.GetRunResult());
     }
 
+    /// <summary>Calls a generated loss's constructor with the named arguments and the declared defaults for the rest.</summary>
+    public static TorchSharp.Loss<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> Instantiate(
+        Type type,
+        IReadOnlyDictionary<string, object?>? arguments = null)
+    {
+        var constructor = type.GetConstructors().Single();
+        var values = constructor.GetParameters()
+            .Select(p => arguments is not null && arguments.TryGetValue(p.Name!, out var value) ? value : p.DefaultValue)
+            .ToArray();
+        return (TorchSharp.Loss<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>)constructor.Invoke(values);
+    }
+
     private static (Assembly? Assembly, string? Error) TryCompile(IReadOnlyDictionary<string, string> sources, string assemblyName)
     {
         var files = sources.Select(pair => $"using SegLoss;\nnamespace {Namespace};\n\n{pair.Value}");
