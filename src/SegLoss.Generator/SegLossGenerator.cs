@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SegLoss.Generator.Diagnostics;
 using SegLoss.Generator.Emit;
 using SegLoss.Generator.Parsing;
 using SegLoss.Generator.Planning;
@@ -13,6 +14,9 @@ namespace SegLoss.Generator;
 [Generator(Microsoft.CodeAnalysis.LanguageNames.CSharp)]
 public sealed class SegLossGenerator : IIncrementalGenerator
 {
+    /// <summary>A type of SegLoss.Runtime: generated code needs it (and TorchSharp) to compile.</summary>
+    private const string RuntimeMarker = "SegLoss.Runtime.LossBatch";
+
     /// <summary>The version written into <c>[GeneratedCode]</c>.</summary>
     public static readonly string Version = typeof(SegLossGenerator).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
@@ -43,7 +47,26 @@ public sealed class SegLossGenerator : IIncrementalGenerator
             .Select(static (model, _) => Planner.Plan(model!))
             .WithTrackingName(TrackingNames.Plan);
 
-        // 5. Emit one file per declaration.
-        context.RegisterSourceOutput(plans, static (output, plan) => output.AddSource(plan.HintName, LossEmitter.Emit(plan, Version)));
+        // 5. Emit one file per declaration, if the project references the runtime the generated code calls.
+        var runtimeReferenced = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.GetTypeByMetadataName(RuntimeMarker) is not null);
+        context.RegisterSourceOutput(plans.Combine(runtimeReferenced), static (output, input) =>
+        {
+            var (plan, referenced) = input;
+            if (!referenced)
+            {
+                output.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RuntimeNotReferenced, Location.None, plan.Type.FullName));
+                return;
+            }
+
+            try
+            {
+                output.AddSource(plan.HintName, LossEmitter.Emit(plan, Version));
+            }
+            catch (System.Exception e) when (e is not System.OperationCanceledException)
+            {
+                output.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, plan.Type.FullName, e.Message));
+            }
+        });
     }
 }

@@ -34,6 +34,22 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Error,
         isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor RuntimeNotReferenced = new(
+        "SEGL004",
+        "SegLoss.Runtime is not referenced",
+        "'{0}' is declared, but the project does not reference SegLoss.Runtime (and TorchSharp), which the generated loss calls; add the SegLoss runtime package or project",
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor InternalError = new(
+        "SEGL099",
+        "SegLoss could not process the declaration",
+        "SegLoss could not process '{0}': {1}. Please report this with the declaration.",
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor SyntaxError = new(
         "SEGL010",
         "Expression syntax error",

@@ -24,7 +24,18 @@ internal static class DeclarationReader
     public static ReadResult Read(GeneratorAttributeSyntaxContext context, CancellationToken token)
     {
         var diagnostics = new List<DiagnosticInfo>();
-        var model = TryRead(context, diagnostics, token);
+        LossDeclaration? model;
+        try
+        {
+            model = TryRead(context, diagnostics, token);
+        }
+        catch (System.Exception e) when (e is not System.OperationCanceledException)
+        {
+            // A bug must not silence the compiler (an exception becomes CS8785 and no output at all).
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, context.TargetNode.GetLocation(), context.TargetSymbol.Name, e.Message));
+            model = null;
+        }
+
         var hasErrors = diagnostics.Any(d => d.Descriptor.DefaultSeverity == DiagnosticSeverity.Error);
         return new ReadResult(hasErrors ? null : model, diagnostics.ToEquatableArray());
     }

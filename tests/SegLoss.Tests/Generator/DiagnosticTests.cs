@@ -234,14 +234,33 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void Missing_runtime_reference()
+    {
+        var compilation = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create(
+            "NoRuntime",
+            new[] { Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("using SegLoss;\n[SegLoss] [Dice] public partial class Lonely { }") },
+            Basic.Reference.Assemblies.Net80.References.All.Append(MetadataReference.CreateFromFile(typeof(SegLossAttribute).Assembly.Location)),
+            new Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var run = Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver
+            .Create(new SegLoss.Generator.SegLossGenerator())
+            .RunGenerators(compilation)
+            .GetRunResult();
+        var diagnostic = Assert.Single(run.Diagnostics);
+        Assert.Equal("SEGL004", diagnostic.Id);
+        Assert.Empty(run.GeneratedTrees);
+    }
+
+    [Fact]
     public void Every_descriptor_is_tested()
     {
         var ids = typeof(DiagnosticTests).GetMethods()
             .Where(m => m.GetCustomAttributes(typeof(FactAttribute), false).Length > 0)
             .ToList();
+        // SEGL099 (internal error) only appears when the generator has a bug, so no declaration can trigger it.
         var descriptors = typeof(SegLoss.Generator.Diagnostics.DiagnosticDescriptors)
             .GetFields()
             .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
+            .Where(id => id != "SEGL099")
             .ToList();
         var source = System.IO.File.ReadAllText(System.IO.Path.Combine(TestPaths.TestsDirectory, "Generator", "DiagnosticTests.cs"));
         Assert.All(descriptors, id => Assert.Contains($"\"{id}\"", source));
