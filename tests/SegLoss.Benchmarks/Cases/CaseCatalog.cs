@@ -1,0 +1,15 @@
+using System;
+using System.Collections.Generic;
+using SegLoss.Benchmarks.Quick;
+
+namespace SegLoss.Benchmarks.Cases;
+
+/// <summary>Every quick-mode case, in print order. Add a case by adding a line here.</summary>
+public static class CaseCatalog
+{
+    public static IEnumerable<Func<BenchmarkCase>> All => new Func<BenchmarkCase>[]
+    {
+        () => new LossCases.DiceCrossEntropy2D(),
+        () => new LossCases.DiceCrossEntropy3D(),
+    };
+}
