@@ -22,7 +22,7 @@ public sealed record FileOutcome(string File, string Status, string Detail)
 /// </summary>
 public static class ConformanceRunner
 {
-    private static readonly ILossMapping[] Mappings = { new MonaiMapping(), new SegLossOdysseyMapping(), new SmpMapping() };
+    private static readonly ILossMapping[] Mappings = { new MonaiMapping(), new SegLossOdysseyMapping(), new SmpMapping(), new FormulaMapping() };
 
     /// <summary>Kernel fixtures: one check per kind, each a class in Fixtures/.</summary>
     private static readonly IFixtureCheck[] FixtureChecks = { };

@@ -16,6 +16,21 @@ public static class LossTerms
     public static Tensor SumOverClasses(Tensor values, Tensor classes) =>
         values.dim() == 1 ? values.index_select(0, classes).sum() : values.index_select(1, classes).sum(new long[] { 1 }, keepdim: true);
 
+    /// <summary>Statistic-level <c>maxc</c>: over the term's classes.</summary>
+    public static Tensor MaxOverClasses(Tensor values, Tensor classes) =>
+        values.dim() == 1 ? values.index_select(0, classes).max() : values.index_select(1, classes).amax(new long[] { 1 }, keepdim: true);
+
+    /// <summary>Statistic-level <c>minc</c>: over the term's classes.</summary>
+    public static Tensor MinOverClasses(Tensor values, Tensor classes) =>
+        values.dim() == 1 ? values.index_select(0, classes).min() : values.index_select(1, classes).amin(new long[] { 1 }, keepdim: true);
+
+    /// <summary>
+    /// <c>meanb</c>: the mean over the samples of per-sample values <c>[P, 1]</c>, as <c>[1, 1]</c>; under
+    /// <see cref="Reduction.None"/> every sample is its own batch, so the values stay per sample.
+    /// </summary>
+    public static Tensor MeanOverBatch(Tensor values, Reduction reduction) =>
+        reduction == Reduction.None ? values : values.mean(new long[] { 0 }, keepdim: true);
+
     /// <summary>
     /// A term's value per sample (or for the pooled batch) <c>[P]</c>, with 0 where no pixel is valid: such a sample
     /// contributes loss 0 and zero gradient.

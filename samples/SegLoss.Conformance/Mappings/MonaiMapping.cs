@@ -26,7 +26,10 @@ public sealed class MonaiMapping : ILossMapping
 
         return file.Loss switch
         {
-            "dice" => Combine(file, DiceTerms(file, weight: null)),
+            "dice" or "iou" => Combine(file, DiceTerms(file, weight: null)),
+            "tversky" => Tversky(file),
+            "gdice" => Combine(file, GeneralizedDice(file, weight: null)),
+            "gdice_focal" => GeneralizedDiceFocal(file),
             "focal" => Focal(file),
             "dice_ce" => DiceCrossEntropy(file),
             "dice_focal" => DiceFocal(file),
@@ -96,6 +99,56 @@ public sealed class MonaiMapping : ILossMapping
         yield return Declare.Term($"w * (1 - (2*{tp} + smooth_nr) / ({denominator} + smooth_dr))", name: "dice", weight: weight);
         yield return Declare.Param("smooth_nr", nr);
         yield return Declare.Param("smooth_dr", dr);
+    }
+
+    /// <summary>TverskyLoss: 1 - (tp + nr)/(tp + alpha·fp + beta·fn + dr) per sample and class, the built-in [Tversky].</summary>
+    private static MappingResult Tversky(GoldenFile file)
+    {
+        if (file.Bool("soft_label"))
+        {
+            return new Unsupported("soft_label is not mapped for TverskyLoss");
+        }
+
+        return Combine(file, new[]
+        {
+            Declare.Attribute(
+                "Tversky",
+                ("Alpha", file.Double("alpha", 0.5)),
+                ("Beta", file.Double("beta", 0.5)),
+                ("SmoothNumerator", file.Double("smooth_nr", 1e-5)),
+                ("SmoothDenominator", file.Double("smooth_dr", 1e-5))),
+        });
+    }
+
+    /// <summary>
+    /// GeneralizedDiceLoss, as the built-in [GeneralizedDice] with MONAI's float32 weights: g = float32(1/G^k) from the
+    /// float32 target volume, an absent class taking the largest weight of the sample (or batch).
+    /// </summary>
+    private static IEnumerable<string> GeneralizedDice(GoldenFile file, double? weight)
+    {
+        var present = file.String("w_type") switch
+        {
+            "simple" => "(G > 0)*float32(1/max(G, 1e-12))",
+            "uniform" => "1",
+            _ => "(G > 0)*float32(1/max(G, 1e-12)^2)",
+        };
+        var g = present == "1" ? "1" : $"({present} + (G <= 0)*maxc({present}))";
+        yield return Declare.Term($"1 - (2*sumc({g}*TP) + smooth_nr)/(sumc({g}*(P + G)) + smooth_dr)", name: "gdice", weight: weight);
+        yield return Declare.Param("smooth_nr", file.Double("smooth_nr", 1e-5));
+        yield return Declare.Param("smooth_dr", file.Double("smooth_dr", 1e-5));
+    }
+
+    /// <summary>GeneralizedDiceFocalLoss: generalized Dice plus a sigmoid focal term on the raw logits, as in DiceFocalLoss.</summary>
+    private static MappingResult GeneralizedDiceFocal(GoldenFile file)
+    {
+        var alpha = file.Has("alpha") ? file.Double("alpha", 0.25) : (double?)null;
+        var focal = Declare.Attribute(
+            "Focal",
+            ("Activation", new Declare.Raw("Activation.Sigmoid")),
+            ("Gamma", file.Double("gamma", 2.0)),
+            ("Alpha", alpha),
+            ("Weight", file.Double("lambda_focal", 1.0)));
+        return Combine(file, GeneralizedDice(file, file.Double("lambda_gdl", 1.0)).Append(focal));
     }
 
     private static MappingResult Focal(GoldenFile file)

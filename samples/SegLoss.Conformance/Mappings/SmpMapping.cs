@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using static SegLoss.Conformance.Mappings.MappingHelpers;
 
@@ -14,9 +15,13 @@ public sealed class SmpMapping : ILossMapping
 
     public MappingResult Map(GoldenFile file) => file.Loss switch
     {
-        "dice" => Dice(file),
+        "dice" => Overlap(file, "(TP + smooth)/max((P + G)/2 + smooth, eps)"),
+        "iou" => Overlap(file, "(TP + smooth)/max(P + G - TP + smooth, eps)"),
+        "tversky" or "focal_tversky" => Overlap(file, "(TP + smooth)/max(TP + alpha*FP + beta*FN + smooth, eps)"),
+        "mcc" => MatthewsCorrelation(file),
         "focal" => Focal(file),
-        "ce" => SoftCrossEntropy(file),
+        "ce" or "soft_ce" => SoftCrossEntropy(file),
+        "bce" or "soft_bce" or "wbce" => SoftBinaryCrossEntropy(file),
         _ => new Unsupported($"smp loss '{file.Loss}' is not in the catalog yet"),
     };
 
@@ -36,8 +41,11 @@ public sealed class SmpMapping : ILossMapping
         return (int)file.Double("ignore_index", 0);
     }
 
-    /// <summary>DiceLoss: score = (I + s) / max((P + G)/2 + s, eps) per class over the batch, zeroed where G = 0.</summary>
-    private static MappingResult Dice(GoldenFile file)
+    /// <summary>
+    /// DiceLoss, JaccardLoss, TverskyLoss: a score per class over the whole batch, loss 1 - score (or -log score), zeroed
+    /// where the class is absent from the batch, then the (weighted) mean over classes; Tversky raises it to gamma.
+    /// </summary>
+    private static MappingResult Overlap(GoldenFile file, string score)
     {
         var ignore = IgnoreIndex(file, out var unsupported);
         if (unsupported is not null)
@@ -45,14 +53,65 @@ public sealed class SmpMapping : ILossMapping
             return unsupported;
         }
 
-        const string score = "(TP + smooth)/max((P + G)/2 + smooth, eps)";
         var perClass = file.Bool("log_loss") ? $"-log(max({score}, eps))" : $"1 - {score}";
-        var weights = NormalizedWeights(file.Channels, file.Doubles("class_weights"), Ints(file, "classes"));
-        return new Declaration(
-            Declare.SegLoss(Activation(file), batchStatistics: true, classWeights: weights, ignoreIndex: ignore),
-            Declare.Term($"sumc(w * ({perClass}) * (G > 0))", name: "dice"),
+        var loss = $"sumc(w * ({perClass}) * (G > 0))";
+        var gamma = file.Double("gamma", 1.0);
+        var attributes = new List<string>
+        {
+            Declare.SegLoss(Activation(file), batchStatistics: true, classWeights: NormalizedWeights(file.Channels, file.Doubles("class_weights"), Ints(file, "classes")), ignoreIndex: ignore),
+            Declare.Term(gamma == 1.0 ? loss : $"({loss})^gamma", name: file.Loss),
             Declare.Param("smooth", file.Double("smooth", 0.0)),
-            Declare.Param("eps", file.Double("eps", 1e-7)));
+            Declare.Param("eps", file.Double("eps", 1e-7)),
+        };
+        if (score.Contains("alpha", System.StringComparison.Ordinal))
+        {
+            attributes.Add(Declare.Param("alpha", file.Double("alpha", 0.5)));
+            attributes.Add(Declare.Param("beta", file.Double("beta", 0.5)));
+        }
+
+        if (gamma != 1.0)
+        {
+            attributes.Add(Declare.Param("gamma", gamma));
+        }
+
+        return new Declaration(attributes.ToArray());
+    }
+
+    /// <summary>MCCLoss: every soft count summed over the batch and channels, plus eps.</summary>
+    private static MappingResult MatthewsCorrelation(GoldenFile file)
+    {
+        const string tp = "(sumc(TP) + eps)";
+        const string tn = "(sumc(TN) + eps)";
+        const string fp = "(sumc(FP) + eps)";
+        const string fn = "(sumc(FN) + eps)";
+        return new Declaration(
+            Declare.SegLoss(Activation(file), batchStatistics: true),
+            Declare.Term($"1 - ({tp}*{tn} - {fp}*{fn})/sqrt(({tp} + {fp})*({tp} + {fn})*({tn} + {fp})*({tn} + {fn}))", name: "mcc"),
+            Declare.Param("eps", file.Double("eps", 1e-5)));
+    }
+
+    /// <summary>SoftBCEWithLogitsLoss: the built-in [BinaryCrossEntropy] (smooth_factor, pos_weight).</summary>
+    private static MappingResult SoftBinaryCrossEntropy(GoldenFile file)
+    {
+        if (RequireMeanReduction(file) is { } reduction)
+        {
+            return reduction;
+        }
+
+        if (file.Has("weight"))
+        {
+            return new Unsupported("an element-wise weight is not mapped");
+        }
+
+        var positive = file.Doubles("pos_weight");
+        if (positive is { Length: > 1 })
+        {
+            return new Unsupported("a per-channel pos_weight is not mapped");
+        }
+
+        return new Declaration(
+            Declare.SegLoss(Activation(file)),
+            Declare.Attribute("BinaryCrossEntropy", ("LabelSmoothing", file.Double("smooth_factor", 0.0)), ("PositiveWeight", positive?[0])));
     }
 
     /// <summary>

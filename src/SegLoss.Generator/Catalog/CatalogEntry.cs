@@ -18,11 +18,15 @@ internal sealed record CatalogParameter(
 
 /// <summary>What a built-in term's formula may depend on, decided at compile time.</summary>
 /// <param name="Activation">The term's effective activation.</param>
-/// <param name="Switches">Boolean attribute properties that are set to true.</param>
-/// <param name="PresentOptional">Optional parameters the attribute sets.</param>
-internal sealed record CatalogChoice(Activation Activation, IReadOnlyCollection<string> Switches, IReadOnlyCollection<string> PresentOptional)
+/// <param name="Options">Boolean (0/1) and enum attribute properties that select the formula, by property name.</param>
+/// <param name="PresentOptional">Optional parameters the attribute sets, by expression name.</param>
+internal sealed record CatalogChoice(Activation Activation, IReadOnlyDictionary<string, int> Options, IReadOnlyCollection<string> PresentOptional)
 {
-    public bool Has(string name) => System.Linq.Enumerable.Contains(Switches, name) || System.Linq.Enumerable.Contains(PresentOptional, name);
+    /// <summary>A boolean switch that is on, or an optional parameter that is set.</summary>
+    public bool Has(string name) => Option(name) != 0 || System.Linq.Enumerable.Contains(PresentOptional, name);
+
+    /// <summary>The value of a boolean or enum switch (0 when unset).</summary>
+    public int Option(string name) => Options.TryGetValue(name, out var value) ? value : 0;
 }
 
 /// <summary>The formula of a built-in term for a choice, or why the choice is not allowed.</summary>

@@ -283,7 +283,7 @@ internal sealed class EvaluateEmitter
             var batchStatistics = term.BatchStatistics is null ? "_batch_statistics" : $"_{term.Name}_batch_statistics";
             var includeBackground = term.IncludeBackground is null ? "_include_background" : $"_{term.Name}_include_background";
             w.Line($"var s = StatisticsFor({batchStatistics});");
-            var usesClassSet = term.PerClass || Algebra.Any(term.Expression, n => n is AggregateExpr { Aggregation: Aggregation.SumClasses or Aggregation.MeanClasses });
+            var usesClassSet = term.PerClass || Algebra.Any(term.Expression, n => n is AggregateExpr a && AggregationFacts.IsOverClasses(a.Aggregation));
             if (usesClassSet)
             {
                 w.Line($"var classes = batch.ClassIndices({includeBackground}, \"{includeBackground.Substring(1)}\");");
@@ -295,6 +295,12 @@ internal sealed class EvaluateEmitter
                 w.Line($"var perClass = {expression};");
                 w.Line($"{local} = {KnownSymbols.LossTerms}.Finish({KnownSymbols.LossTerms}.MeanOverClasses(perClass, classes), s.V);");
                 w.Line($"breakdown?.Add(\"{term.Name}\", _{term.WeightParameter}, {local}, perClass, classes);");
+            }
+            else if (term.IsBatchLevel)
+            {
+                // meanb(...) has already averaged over the samples: one value for the batch (per sample under Reduction.None).
+                w.Line($"{local} = {KnownSymbols.LossTerms}.Finish({expression}, {KnownSymbols.LossTerms}.MeanOverBatch(s.V, _reduction));");
+                w.Line($"breakdown?.Add(\"{term.Name}\", _{term.WeightParameter}, {local});");
             }
             else
             {

@@ -143,6 +143,12 @@ internal static class ExprEmitter
                 return new Code($"{KnownSymbols.LossTerms}.SumOverClasses({operand.Text}, {scope.ClassSet})", true, Primary);
             case Aggregation.MeanClasses:
                 return new Code($"{KnownSymbols.LossTerms}.MeanOverClasses({operand.Text}, {scope.ClassSet})", true, Primary);
+            case Aggregation.MaxClasses:
+                return new Code($"{KnownSymbols.LossTerms}.MaxOverClasses({operand.Text}, {scope.ClassSet})", true, Primary);
+            case Aggregation.MinClasses:
+                return new Code($"{KnownSymbols.LossTerms}.MinOverClasses({operand.Text}, {scope.ClassSet})", true, Primary);
+            case Aggregation.MeanBatch:
+                return new Code($"{KnownSymbols.LossTerms}.MeanOverBatch({operand.Text}, _reduction)", true, Primary);
             case Aggregation.TopK:
                 var percent = Write(aggregate.Percent!, scope);
                 return new Code($"batch.TopKMean({operand.Text}, {percent.Text}, s.IsPooled)", true, Primary);

@@ -145,7 +145,12 @@ internal enum Aggregation
     MeanPixels,
     SumClasses,
     MeanClasses,
+    MaxClasses,
+    MinClasses,
     TopK,
+
+    /// <summary><c>meanb</c>: the mean over the samples (or pooled batch) of a per-sample statistic expression.</summary>
+    MeanBatch,
 
     /// <summary>Planner-only: a pixel-level sum over all C channels (never restricted to the class set).</summary>
     SumAllClasses,
@@ -159,10 +164,17 @@ internal static class AggregationFacts
         Aggregation.MeanPixels => "meanx",
         Aggregation.SumClasses => "sumc",
         Aggregation.MeanClasses => "meanc",
+        Aggregation.MaxClasses => "maxc",
+        Aggregation.MinClasses => "minc",
         Aggregation.TopK => "topk",
+        Aggregation.MeanBatch => "meanb",
         _ => "sumc_all",
     };
 
     public static bool IsOverPixels(Aggregation aggregation) =>
         aggregation is Aggregation.SumPixels or Aggregation.MeanPixels or Aggregation.TopK;
+
+    /// <summary>Aggregations over the classes of a term (statistic level: its class set).</summary>
+    public static bool IsOverClasses(Aggregation aggregation) =>
+        aggregation is Aggregation.SumClasses or Aggregation.MeanClasses or Aggregation.MaxClasses or Aggregation.MinClasses;
 }

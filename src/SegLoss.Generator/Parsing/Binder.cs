@@ -26,6 +26,11 @@ internal sealed class Binder
         {
             binder._errors.Add(new BindingError(DiagnosticDescriptors.ConstantTerm, parsed.Start, parsed.Length, new[] { termName }));
         }
+        else if (binder._errors.Count == 0 && info.Level == Level.Batch && info.PerClass)
+        {
+            binder._errors.Add(new BindingError(
+                DiagnosticDescriptors.InvalidAggregation, parsed.Start, parsed.Length, new[] { "a term over meanb(...) must not be per class: multiply class weights in before meanb" }));
+        }
 
         errors = binder._errors;
         return binder._errors.Count == 0 ? expr : null;
@@ -42,8 +47,9 @@ internal sealed class Binder
         NegateExpr n => LevelOf(n.Operand),
         BinaryExpr b => Combine(LevelOf(b.Left), LevelOf(b.Right)),
         FunctionExpr f => CombineAll(f.Arguments),
-        AggregateExpr { Aggregation: Aggregation.SumClasses or Aggregation.MeanClasses or Aggregation.SumAllClasses } a =>
+        AggregateExpr { Aggregation: Aggregation.SumClasses or Aggregation.MeanClasses or Aggregation.MaxClasses or Aggregation.MinClasses or Aggregation.SumAllClasses } a =>
             LevelOf(a.Operand) is var inner && inner.Level <= Level.Class ? new LevelInfo(Level.Constant, false) : new LevelInfo(inner.Level, false),
+        AggregateExpr { Aggregation: Aggregation.MeanBatch } => new LevelInfo(Level.Batch, false),
         AggregateExpr a => new LevelInfo(Level.Statistic, a.Aggregation != Aggregation.TopK && LevelOf(a.Operand).PerClass),
         _ => throw new InvalidOperationException(expr.GetType().Name),
     };
@@ -214,7 +220,7 @@ internal sealed class Binder
         var result = new AggregateExpr(aggregation, operand, percent);
         if (AggregationFacts.IsOverPixels(aggregation))
         {
-            if (info.Level == Level.Statistic)
+            if (info.Level >= Level.Statistic)
             {
                 Error(DiagnosticDescriptors.InvalidAggregation, call.Arguments[0], $"{name}(...) sums over pixels, but its argument is already a statistic");
             }
@@ -223,9 +229,20 @@ internal sealed class Binder
                 Error(DiagnosticDescriptors.InvalidAggregation, call.Arguments[0], "topk(e, percent) needs one value per pixel: reduce per-class values with sumc(...) first");
             }
         }
+        else if (aggregation == Aggregation.MeanBatch)
+        {
+            if (info.Level != Level.Statistic || info.PerClass)
+            {
+                Error(DiagnosticDescriptors.InvalidAggregation, call.Arguments[0], "meanb(...) averages one value per sample over the batch: its argument must be a statistic expression reduced over classes (meanc, sumc)");
+            }
+        }
         else if (!info.PerClass)
         {
             Error(DiagnosticDescriptors.InvalidAggregation, call.Arguments[0], $"{name}(...) aggregates over classes, but its argument has no per-class value");
+        }
+        else if (aggregation is Aggregation.MaxClasses or Aggregation.MinClasses && info.Level == Level.Pixel)
+        {
+            Error(DiagnosticDescriptors.InvalidAggregation, call.Arguments[0], $"{name}(...) runs over the classes of statistics, not of pixels");
         }
 
         return (result, LevelOf(result));
@@ -244,6 +261,14 @@ internal sealed class Binder
 
     private void CheckMix(ParsedExpr left, LevelInfo leftInfo, ParsedExpr right, LevelInfo rightInfo)
     {
+        if ((leftInfo.Level == Level.Batch && rightInfo.Level is Level.Statistic or Level.Pixel) ||
+            (rightInfo.Level == Level.Batch && leftInfo.Level is Level.Statistic or Level.Pixel))
+        {
+            var inner = leftInfo.Level == Level.Batch ? right : left;
+            Error(DiagnosticDescriptors.InvalidAggregation, inner, $"{Describe(inner)} varies per sample but is combined with meanb(...), a value of the whole batch; move it inside meanb(...)");
+            return;
+        }
+
         if (leftInfo.Level == Level.Pixel && rightInfo.Level == Level.Statistic)
         {
             Error(DiagnosticDescriptors.PixelOutsideAggregation, left, Describe(left));

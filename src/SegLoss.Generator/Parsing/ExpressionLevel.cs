@@ -14,6 +14,9 @@ internal enum Level
 
     /// <summary>A statistic: a pixel aggregation, or an expression of them.</summary>
     Statistic = 3,
+
+    /// <summary>A value of the whole batch: <c>meanb(...)</c> of a statistic, or an expression of them.</summary>
+    Batch = 4,
 }
 
 /// <summary>The level of a bound expression and whether it has one value per class.</summary>

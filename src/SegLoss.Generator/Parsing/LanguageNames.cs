@@ -50,6 +50,9 @@ internal static class LanguageNames
         ["meanx"] = Aggregation.MeanPixels,
         ["sumc"] = Aggregation.SumClasses,
         ["meanc"] = Aggregation.MeanClasses,
+        ["maxc"] = Aggregation.MaxClasses,
+        ["minc"] = Aggregation.MinClasses,
+        ["meanb"] = Aggregation.MeanBatch,
         ["topk"] = Aggregation.TopK,
     };
 

@@ -142,8 +142,8 @@ internal sealed class TermReader
             return source.Arguments.Constructor(0)?.Value as string ?? "";
         }
 
-        var switches = entry.Switches.Where(s => source.Arguments.Bool(s) == true).ToList();
-        var chosen = entry.Formula(new CatalogChoice(effective, switches, local.Keys.ToList()));
+        var options = entry.Switches.ToDictionary(s => s, s => source.Arguments.Named(s) is { Value: { } value } ? System.Convert.ToInt32(value, CultureInfo.InvariantCulture) : 0);
+        var chosen = entry.Formula(new CatalogChoice(effective, options, local.Keys.ToList()));
         if (chosen.Expression is null)
         {
             _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.IncompatibleActivation, source.Arguments.Location, chosen.Error ?? ""));

@@ -51,4 +51,8 @@ internal sealed record TermPlan(
     bool PerClass,
     bool? IncludeBackground,
     bool? BatchStatistics,
-    EquatableArray<double>? ClassWeights);
+    EquatableArray<double>? ClassWeights)
+{
+    /// <summary>The term averages over the batch itself (<c>meanb</c>): one value per batch.</summary>
+    public bool IsBatchLevel => Parsing.Binder.LevelOf(Expression).Level == Parsing.Level.Batch;
+}

@@ -80,3 +80,56 @@ public partial class MyDiceFocal { }
 [Term("sumc(w * (1 - (2*sumx((p*y)^2) + 1) / (P2 + G2 + 1)) * (G > 0)) / sumc(w)", Name = "shape")]
 [Term("meanx(-sumc(y * logp) * exp(-meanc(p * y)))", Name = "pixel", Weight = 0.5)]
 public partial class KitchenSink { }
+
+[SegLoss(Activation.Softmax)]
+[IoU]
+public partial class SoftmaxIoU { }
+
+[SegLoss(Activation.Softmax, ClassWeights = new[] { 1.0, 2.0, 0.5 })]
+[Tversky(Alpha = 0.3, Beta = 0.7)]
+public partial class WeightedTversky { }
+
+[SegLoss(Activation.Softmax)]
+[FocalTversky]
+public partial class FocalTverskyPerClass { }
+
+[SegLoss(Activation.Softmax, IncludeBackground = false)]
+[FocalTversky(Exponent = FocalTverskyExponent.AfterMean, Gamma = 1.5)]
+public partial class FocalTverskyAfterMean { }
+
+[SegLoss(Activation.Softmax)]
+[GeneralizedDice]
+public partial class GeneralizedDiceSquare { }
+
+[SegLoss(Activation.Softmax, IncludeBackground = false, BatchStatistics = true)]
+[GeneralizedDice(Weighting = GeneralizedDiceWeighting.Simple, EmptyClass = GeneralizedDiceEmptyClass.Zero)]
+public partial class GeneralizedDiceSimple { }
+
+[SegLoss(Activation.Softmax)]
+[PenaltyGeneralizedDice]
+public partial class PenaltyGeneralizedDice { }
+
+[SegLoss(Activation.Softmax)]
+[SensitivitySpecificity]
+[AsymmetricSimilarity(Weight = 0.5)]
+public partial class SensitivityAndAsymmetric { }
+
+[SegLoss(Activation.Sigmoid)]
+[LogCoshDice]
+[MatthewsCorrelation]
+public partial class LogCoshAndMcc { }
+
+[SegLoss(Activation.Softmax, ClassWeights = new[] { 0.5, 1.0, 2.0 })]
+[ExpLog]
+public partial class ExpLogLoss { }
+
+[SegLoss(Activation.Softmax)]
+[TopK(Percent = 30)]
+[Dice]
+public partial class DiceTopK { }
+
+[SegLoss(Activation.Sigmoid)]
+[BinaryCrossEntropy(LabelSmoothing = 0.1, PositiveWeight = 2.0)]
+[BalancedCrossEntropy]
+[Combo]
+public partial class BinaryCrossEntropies { }

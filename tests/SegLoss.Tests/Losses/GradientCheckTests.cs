@@ -28,6 +28,18 @@ public sealed class GradientCheckTests
         new object[] { nameof(CustomTversky) },
         new object[] { nameof(MyDiceFocal) },
         new object[] { nameof(KitchenSink) },
+        new object[] { nameof(SoftmaxIoU) },
+        new object[] { nameof(WeightedTversky) },
+        new object[] { nameof(FocalTverskyPerClass) },
+        new object[] { nameof(FocalTverskyAfterMean) },
+        new object[] { nameof(GeneralizedDiceSquare) },
+        new object[] { nameof(GeneralizedDiceSimple) },
+        new object[] { nameof(PenaltyGeneralizedDice) },
+        new object[] { nameof(SensitivityAndAsymmetric) },
+        new object[] { nameof(LogCoshAndMcc) },
+        new object[] { nameof(ExpLogLoss) },
+        new object[] { nameof(DiceTopK) },
+        new object[] { nameof(BinaryCrossEntropies) },
     };
 
     internal static Loss<Tensor, Tensor, Tensor> Create(string name) => name switch
@@ -48,6 +60,18 @@ public sealed class GradientCheckTests
         nameof(CustomTversky) => new CustomTversky(),
         nameof(MyDiceFocal) => new MyDiceFocal(),
         nameof(KitchenSink) => new KitchenSink(),
+        nameof(SoftmaxIoU) => new SoftmaxIoU(),
+        nameof(WeightedTversky) => new WeightedTversky(),
+        nameof(FocalTverskyPerClass) => new FocalTverskyPerClass(),
+        nameof(FocalTverskyAfterMean) => new FocalTverskyAfterMean(),
+        nameof(GeneralizedDiceSquare) => new GeneralizedDiceSquare(),
+        nameof(GeneralizedDiceSimple) => new GeneralizedDiceSimple(),
+        nameof(PenaltyGeneralizedDice) => new PenaltyGeneralizedDice(),
+        nameof(SensitivityAndAsymmetric) => new SensitivityAndAsymmetric(),
+        nameof(LogCoshAndMcc) => new LogCoshAndMcc(),
+        nameof(ExpLogLoss) => new ExpLogLoss(),
+        nameof(DiceTopK) => new DiceTopK(),
+        nameof(BinaryCrossEntropies) => new BinaryCrossEntropies(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 

@@ -59,6 +59,18 @@ public sealed class SemanticsTests
     [InlineData(nameof(SigmoidFocal))]
     [InlineData(nameof(CustomTversky))]
     [InlineData(nameof(KitchenSink))]
+    [InlineData(nameof(SoftmaxIoU))]
+    [InlineData(nameof(WeightedTversky))]
+    [InlineData(nameof(FocalTverskyPerClass))]
+    [InlineData(nameof(FocalTverskyAfterMean))]
+    [InlineData(nameof(GeneralizedDiceSquare))]
+    [InlineData(nameof(GeneralizedDiceSimple))]
+    [InlineData(nameof(PenaltyGeneralizedDice))]
+    [InlineData(nameof(SensitivityAndAsymmetric))]
+    [InlineData(nameof(LogCoshAndMcc))]
+    [InlineData(nameof(ExpLogLoss))]
+    [InlineData(nameof(DiceTopK))]
+    [InlineData(nameof(BinaryCrossEntropies))]
     public void Empty_and_full_targets_give_finite_values_and_gradients(string name)
     {
         using var scope = NewDisposeScope();

@@ -27,8 +27,8 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
 
     /// <summary>Creates the loss; every argument defaults to the declared value.</summary>
     /// <param name="dice_weight">Weight of the term 'dice' in the loss.</param>
-    /// <param name="smooth_nr">Numerator smoothing of the Dice ratio.</param>
-    /// <param name="smooth_dr">Denominator smoothing of the Dice ratio.</param>
+    /// <param name="smooth_nr">Numerator smoothing of the ratio.</param>
+    /// <param name="smooth_dr">Denominator smoothing of the ratio; an empty class gives loss 0.</param>
     /// <param name="ce_weight">Weight of the term 'ce' in the loss.</param>
     /// <param name="label_smoothing">Label smoothing: target mass spread uniformly over the classes.</param>
     /// <param name="ce_batch_statistics">Whether the term 'ce' sums its statistics over the whole batch.</param>
@@ -67,10 +67,10 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
     /// <summary>Weight of the term 'dice' in the loss.</summary>
     public double dice_weight => _dice_weight;
 
-    /// <summary>Numerator smoothing of the Dice ratio.</summary>
+    /// <summary>Numerator smoothing of the ratio.</summary>
     public double smooth_nr => _smooth_nr;
 
-    /// <summary>Denominator smoothing of the Dice ratio.</summary>
+    /// <summary>Denominator smoothing of the ratio; an empty class gives loss 0.</summary>
     public double smooth_dr => _smooth_dr;
 
     /// <summary>Weight of the term 'ce' in the loss.</summary>

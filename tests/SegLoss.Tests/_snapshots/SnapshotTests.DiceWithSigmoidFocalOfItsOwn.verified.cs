@@ -29,8 +29,8 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
 
     /// <summary>Creates the loss; every argument defaults to the declared value.</summary>
     /// <param name="dice_weight">Weight of the term 'dice' in the loss.</param>
-    /// <param name="smooth_nr">Numerator smoothing of the Dice ratio.</param>
-    /// <param name="smooth_dr">Denominator smoothing of the Dice ratio.</param>
+    /// <param name="smooth_nr">Numerator smoothing of the ratio.</param>
+    /// <param name="smooth_dr">Denominator smoothing of the ratio; an empty class gives loss 0.</param>
     /// <param name="focal_weight">Weight of the term 'focal' in the loss.</param>
     /// <param name="gamma">Focusing parameter: (1 - pt)^gamma down-weights easy pixels.</param>
     /// <param name="focal_batch_statistics">Whether the term 'focal' sums its statistics over the whole batch.</param>
@@ -72,10 +72,10 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
     /// <summary>Weight of the term 'dice' in the loss.</summary>
     public double dice_weight => _dice_weight;
 
-    /// <summary>Numerator smoothing of the Dice ratio.</summary>
+    /// <summary>Numerator smoothing of the ratio.</summary>
     public double smooth_nr => _smooth_nr;
 
-    /// <summary>Denominator smoothing of the Dice ratio.</summary>
+    /// <summary>Denominator smoothing of the ratio; an empty class gives loss 0.</summary>
     public double smooth_dr => _smooth_dr;
 
     /// <summary>Weight of the term 'focal' in the loss.</summary>
