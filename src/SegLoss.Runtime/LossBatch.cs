@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,8 +16,9 @@ public sealed class LossBatch
     private readonly Tensor? _target;
     private Tensor? _flatIndex;
 
-    private LossBatch(Tensor input, Tensor? labels, Tensor? valid, Tensor? target, Tensor validCount)
+    private LossBatch(Tensor input, Tensor? labels, Tensor? valid, Tensor? target, Tensor validCount, long[] spatialShape)
     {
+        SpatialShape = spatialShape;
         Input = input;
         Labels = labels;
         Valid = valid;
@@ -54,6 +56,9 @@ public sealed class LossBatch
     /// <summary>X, the number of spatial positions of one sample.</summary>
     public long Pixels { get; }
 
+    /// <summary>The spatial shape of one sample (X is its product).</summary>
+    public long[] SpatialShape { get; }
+
     /// <summary>
     /// Validates <paramref name="input"/> (<c>[N, C, *spatial]</c>, floating point) and <paramref name="target"/>
     /// (class indices <c>[N, *spatial]</c> or <c>[N, 1, *spatial]</c>, or dense <c>[N, C, *spatial]</c>) and flattens them.
@@ -76,11 +81,11 @@ public sealed class LossBatch
             var validCount = valid is null
                 ? full(new long[] { n, 1 }, (double)x, computeType, input.device)
                 : valid.sum(-1).to_type(computeType);
-            return new LossBatch(flatInput, labels, valid?.to_type(computeType), null, validCount);
+            return new LossBatch(flatInput, labels, valid?.to_type(computeType), null, validCount, shape[2..]);
         }
 
         var dense = InputChecks.ReadDenseTarget(input, target).to_type(computeType).reshape(n, c, x);
-        return new LossBatch(flatInput, null, null, dense, full(new long[] { n, 1 }, (double)x, computeType, input.device));
+        return new LossBatch(flatInput, null, null, dense, full(new long[] { n, 1 }, (double)x, computeType, input.device), shape[2..]);
     }
 
     /// <summary>
@@ -148,6 +153,65 @@ public sealed class LossBatch
 
     /// <summary>Zeros <c>[N, C]</c>: a per-class statistic that vanishes for one-hot targets.</summary>
     public Tensor ZeroPerClass() => zeros(new long[] { Samples, Classes }, Input.dtype, Input.device);
+
+    /// <summary>
+    /// The full per-class map <c>[N, C, X]</c> of a pixel expression for class-index targets: its value with y = 0 at
+    /// every class, plus (scattered to each valid pixel's true class) the difference y = 1 makes there. Either part may
+    /// be null (zero). No one-hot tensor is built.
+    /// </summary>
+    public Tensor Compose(Tensor? everyClass, Tensor? atTrueClass)
+    {
+        var full = everyClass is null
+            ? zeros(new long[] { Samples, Classes, Pixels }, Input.dtype, Input.device)
+            : everyClass.expand(Samples, Classes, Pixels).contiguous();
+        if (atTrueClass is null)
+        {
+            return full;
+        }
+
+        var increment = Valid is null ? Expand(atTrueClass) : Expand(atTrueClass) * Valid;
+        return full.scatter_add(1, RequireLabels(), increment);
+    }
+
+    /// <inheritdoc cref="Compose(Tensor?, Tensor?)"/>
+    public Tensor Compose(Tensor? everyClass, double atTrueClass) =>
+        Compose(everyClass, full(new long[] { Samples, 1, Pixels }, atTrueClass, Input.dtype, Input.device));
+
+    /// <inheritdoc cref="Compose(Tensor?, Tensor?)"/>
+    public Tensor Compose(double everyClass, Tensor? atTrueClass) =>
+        Compose(full(new long[] { Samples, Classes, Pixels }, everyClass, Input.dtype, Input.device), atTrueClass);
+
+    /// <summary>Per-class values broadcast to <c>[N, C, X]</c>.</summary>
+    public Tensor PerClass(Tensor values) => values.expand(Samples, Classes, Pixels);
+
+    /// <summary>The soft skeleton (clDice) of per-class maps <c>[N, C, X]</c>, taken over the spatial shape.</summary>
+    public Tensor SoftSkeleton(Tensor maps, double iterations)
+    {
+        var spatial = new[] { Samples, Classes }.Concat(SpatialShape).ToArray();
+        var skeleton = Kernels.SoftSkeleton.Compute(PerClass(maps).reshape(spatial), (int)Math.Round(iterations));
+        return skeleton.reshape(Samples, Classes, Pixels);
+    }
+
+    /// <summary>
+    /// The Lovász extension of the Jaccard loss of per-class errors <c>[N, C, X]</c> against each class's target
+    /// (one-vs-rest), per sample <c>[N, C]</c> or over the whole batch <c>[1, C]</c>. <paramref name="incrementBits"/>
+    /// 32 computes the Jaccard increments in float32 (as smp and SegLossOdyssey do), 64 in the compute type.
+    /// </summary>
+    public Tensor LovaszExtension(Tensor errors, bool pooled, double incrementBits = 64)
+    {
+        if (incrementBits is not (32 or 64))
+        {
+            throw new ArgumentOutOfRangeException(nameof(incrementBits), incrementBits, "lovasz(e, bits) takes 32 or 64 bits");
+        }
+
+        var truth = HasClassIndices
+            ? RequireLabels().eq(arange(Classes, ScalarType.Int64, Input.device).view(1, -1, 1))
+            : Target;
+        var valid = Valid?.expand(Samples, Classes, Pixels).ne(0);
+        Tensor Rows(Tensor t) => pooled ? t.transpose(0, 1).reshape(Classes, -1) : t.reshape(Samples * Classes, -1);
+        var losses = Kernels.LovaszExtension.Compute(Rows(PerClass(errors)), Rows(truth.expand(Samples, Classes, Pixels)), valid is null ? null : Rows(valid), incrementBits == 32);
+        return pooled ? losses.view(1, Classes) : losses.view(Samples, Classes);
+    }
 
     /// <summary>Per-pixel values broadcast to <c>[N, 1, X]</c> (for topk).</summary>
     public Tensor PerPixel(Tensor values) => values.expand(Samples, 1, Pixels);

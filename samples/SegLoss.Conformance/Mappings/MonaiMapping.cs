@@ -30,6 +30,7 @@ public sealed class MonaiMapping : ILossMapping
             "tversky" => Tversky(file),
             "gdice" => Combine(file, GeneralizedDice(file, weight: null)),
             "gdice_focal" => GeneralizedDiceFocal(file),
+            "cldice" => ClDice(file),
             "focal" => Focal(file),
             "dice_ce" => DiceCrossEntropy(file),
             "dice_focal" => DiceFocal(file),
@@ -149,6 +150,27 @@ public sealed class MonaiMapping : ILossMapping
             ("Alpha", alpha),
             ("Weight", file.Double("lambda_focal", 1.0)));
         return Combine(file, GeneralizedDice(file, file.Double("lambda_gdl", 1.0)).Append(focal));
+    }
+
+    /// <summary>
+    /// SoftclDiceLoss (the built-in [ClDice], channel 0 dropped, whole batch) and SoftDiceclDiceLoss, which adds
+    /// (1 - alpha) times MONAI's soft_dice over the same channels with smoothing 1.
+    /// </summary>
+    private static MappingResult ClDice(GoldenFile file)
+    {
+        var smooth = file.Double("smooth", 1.0);
+        var cldice = Declare.Attribute("ClDice", ("Iterations", file.Double("iter_", 3)), ("Smooth", smooth));
+        if (!file.Has("alpha"))
+        {
+            return new Declaration(Declare.SegLoss(Activation(file), includeBackground: false, batchStatistics: true), cldice);
+        }
+
+        var alpha = file.Double("alpha", 0.5);
+        return new Declaration(
+            Declare.SegLoss(Activation(file), includeBackground: false, batchStatistics: true),
+            Declare.Term("1 - (2*sumc(TP) + smooth)/(sumc(G) + sumc(P) + smooth)", name: "soft_dice", weight: 1 - alpha),
+            Declare.Param("smooth", smooth),
+            Declare.Attribute("ClDice", ("Iterations", file.Double("iter_", 3)), ("Smooth", smooth), ("Weight", alpha)));
     }
 
     private static MappingResult Focal(GoldenFile file)

@@ -45,6 +45,10 @@ public sealed class SegLossOdysseyMapping : ILossMapping
         "gdice" => GeneralizedDice(file),
         "pgdice" => PenaltyGeneralizedDice(file),
         "explog" => ExpLog(file),
+        // LovaszSoftmax takes probabilities (the harness applies the softmax) and averages all classes over the batch.
+        "lovasz_softmax" => (MappingResult?)RequireMeanReduction(file) ?? new Declaration(
+            Declare.SegLoss(Activation(file), batchStatistics: true),
+            Declare.Term("meanc(lovasz(abs(y - p), 32))", name: "lovasz_softmax", batchStatistics: true)),
         "dice_ce" => Compound(file, CrossEntropy),
         "dice_topk" => Compound(file, TopK),
         _ => new Unsupported($"SegLossOdyssey loss '{file.Loss}' is not in the catalog yet"),

@@ -22,6 +22,7 @@ public sealed class SmpMapping : ILossMapping
         "focal" => Focal(file),
         "ce" or "soft_ce" => SoftCrossEntropy(file),
         "bce" or "soft_bce" or "wbce" => SoftBinaryCrossEntropy(file),
+        "lovasz_softmax" or "lovasz_hinge" => Lovasz(file),
         _ => new Unsupported($"smp loss '{file.Loss}' is not in the catalog yet"),
     };
 
@@ -75,6 +76,32 @@ public sealed class SmpMapping : ILossMapping
         }
 
         return new Declaration(attributes.ToArray());
+    }
+
+    /// <summary>
+    /// LovaszLoss: multiclass is Lovász-Softmax over present classes, binary the Lovász hinge on the raw logits;
+    /// per_image is per-sample statistics.
+    /// </summary>
+    private static MappingResult Lovasz(GoldenFile file)
+    {
+        var ignore = IgnoreIndex(file, out var unsupported);
+        if (unsupported is not null)
+        {
+            return unsupported;
+        }
+
+        var perImage = file.Bool("per_image");
+        return file.String("mode") switch
+        {
+            // The built-in [LovaszSoftmax] / [LovaszHinge], with smp's float32 Jaccard increments (lovasz(e, 32)).
+            "multiclass" => new Declaration(
+                Declare.SegLoss("Softmax", ignoreIndex: ignore),
+                Declare.Term("sumc(lovasz(abs(y - p), 32) * (G > 0)) / max(sumc(G > 0), 1)", name: "lovasz_softmax", batchStatistics: !perImage)),
+            "binary" => new Declaration(
+                Declare.SegLoss("Sigmoid", ignoreIndex: ignore),
+                Declare.Term("meanc(lovasz(max(1 - z*(2*y - 1), 0), 32))", name: "lovasz_hinge", batchStatistics: !perImage)),
+            var mode => new Unsupported($"LovaszLoss mode '{mode}' is not mapped"),
+        };
     }
 
     /// <summary>MCCLoss: every soft count summed over the batch and channels, plus eps.</summary>

@@ -54,6 +54,8 @@ internal sealed class PixelScope : IEmitScope
         Model.Quantity.ClassWeight => LocalNames.WeightsPixel(quantity.WeightSource),
         Model.Quantity.ClassWeightAtTrueClass => LocalNames.WeightsAtTrueClass(quantity.WeightSource),
         Model.Quantity.Target => "y",
+        Model.Quantity.Logit => "batch.Input",
+        Model.Quantity.TrueLogit => "zt",
         _ => "C",
     };
 

@@ -157,7 +157,8 @@ internal sealed class EvaluateEmitter
         {
             w.Line("// y is one-hot and never built: sum f(p, y) = sum f(p, 0) + the sum at each pixel's true class of f(pt, 1) - f(pt, 0).");
             WriteTrueClassLocals(w, _usage.IndexTarget, dense: false);
-            WriteConstruction(w, s => IndexForm(s));
+            var shared = WriteSharedSkeletons(w, _plan.Statistics.SelectMany(s => new[] { s.EveryClass, s.TrueClass, s.Pixel }));
+            WriteConstruction(w, s => IndexForm(Share(s, shared)));
         });
         w.Line("else");
         w.Block(() =>
@@ -165,7 +166,8 @@ internal sealed class EvaluateEmitter
             w.Line("// One-hot, soft or binary target [N, C, X].");
             w.Line("var y = batch.Target;");
             WriteTrueClassLocals(w, _usage.DenseTarget, dense: true);
-            WriteConstruction(w, s => DenseForm(s));
+            var shared = WriteSharedSkeletons(w, _plan.Statistics.Select(s => s.Dense));
+            WriteConstruction(w, s => DenseForm(Share(s, shared)));
         });
     }
 
@@ -198,6 +200,11 @@ internal sealed class EvaluateEmitter
             w.Line($"var {name} = {value};");
         }
 
+        if (used.Any(q => q.Kind == Quantity.TrueLogit))
+        {
+            w.Line(dense ? "var zt = (y * batch.Input).sum(1, keepdim: true);" : "var zt = batch.AtTrueClass(batch.Input);");
+        }
+
         foreach (var source in used.Where(q => q.Kind == Quantity.ClassWeightAtTrueClass).Select(q => q.WeightSource).Distinct().OrderBy(s => s, System.StringComparer.Ordinal))
         {
             w.Line(dense
@@ -205,6 +212,40 @@ internal sealed class EvaluateEmitter
                 : $"var {LocalNames.WeightsAtTrueClass(source)} = batch.AtTrueClass({LocalNames.Weights(source)});");
         }
     }
+
+    /// <summary>Soft skeletons are costly and several statistics read the same one: each is computed once, into a local.</summary>
+    private static Dictionary<Expr, LocalExpr> WriteSharedSkeletons(SourceWriter w, IEnumerable<Expr?> forms)
+    {
+        var shared = new Dictionary<Expr, LocalExpr>();
+        foreach (var form in forms.Where(f => f is not null))
+        {
+            foreach (var node in Algebra.Nodes(form!).Where(n => n is FunctionExpr { Function: Function.Skeleton }).Reverse())
+            {
+                if (!shared.ContainsKey(node))
+                {
+                    var local = new LocalExpr("skeleton" + (shared.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    w.Line($"var {local.Name} = {ExprEmitter.Emit(Replace(node, shared, skipRoot: true), PixelScope.Instance)};");
+                    shared[node] = local;
+                }
+            }
+        }
+
+        return shared;
+    }
+
+    private static Expr Replace(Expr expr, Dictionary<Expr, LocalExpr> shared, bool skipRoot = false) =>
+        Algebra.Rewrite(expr, node => !(skipRoot && ReferenceEquals(node, expr)) && shared.TryGetValue(node, out var local) ? local : null);
+
+    private static StatisticPlan Share(StatisticPlan statistic, Dictionary<Expr, LocalExpr> shared) =>
+        shared.Count == 0
+            ? statistic
+            : statistic with
+            {
+                EveryClass = statistic.EveryClass is null ? null : Replace(statistic.EveryClass, shared),
+                TrueClass = statistic.TrueClass is null ? null : Replace(statistic.TrueClass, shared),
+                Pixel = statistic.Pixel is null ? null : Replace(statistic.Pixel, shared),
+                Dense = Replace(statistic.Dense, shared),
+            };
 
     private void WriteConstruction(SourceWriter w, System.Func<StatisticPlan, string> form)
     {
@@ -224,6 +265,11 @@ internal sealed class EvaluateEmitter
         if (statistic.Kind == StatisticKind.TopKValues)
         {
             return PixelValues(statistic.Pixel!);
+        }
+
+        if (statistic.Kind == StatisticKind.LovaszErrors)
+        {
+            return ExprEmitter.Emit(statistic.Pixel!, PixelScope.Instance);
         }
 
         if (!statistic.PerClass)
@@ -256,6 +302,11 @@ internal sealed class EvaluateEmitter
             return PixelValues(statistic.Dense);
         }
 
+        if (statistic.Kind == StatisticKind.LovaszErrors)
+        {
+            return $"batch.PerClass({ExprEmitter.Emit(statistic.Dense, PixelScope.Instance)})";
+        }
+
         return statistic.Dense is NumberExpr { Value: 1 } && !statistic.PerClass ? "batch.ValidCount" : SumPixels(statistic.Dense, statistic.PerClass);
     }
 
@@ -267,11 +318,7 @@ internal sealed class EvaluateEmitter
             : $"batch.SumPixels({code.Text}, perClass: {Literals.Bool(perClass)})";
     }
 
-    private static string PixelValues(Expr values)
-    {
-        var code = ExprEmitter.Write(values, PixelScope.Instance);
-        return code.IsTensor ? $"batch.PerPixel({code.Text})" : $"batch.PerPixel({code.Text})";
-    }
+    private static string PixelValues(Expr values) => $"batch.PerPixel({ExprEmitter.Emit(values, PixelScope.Instance)})";
 
     private void WriteTerm(SourceWriter w, TermPlan term)
     {

@@ -66,6 +66,19 @@ internal static class ExprEmitter
             case AggregateExpr aggregate:
                 return WriteAggregate(aggregate, scope);
 
+            case ComposeExpr compose:
+            {
+                var everyClass = compose.EveryClass is null ? "null" : Write(compose.EveryClass, scope).Text;
+                var trueClass = compose.TrueClass is null ? "null" : Write(compose.TrueClass, scope).Text;
+                return new Code($"batch.Compose({everyClass}, {trueClass})", true, Primary);
+            }
+
+            case LocalExpr local:
+                return new Code(local.Name, true, Primary);
+
+            case GatherExpr gather:
+                return new Code($"batch.AtTrueClass({Write(gather.Full, scope).Text})", true, Primary);
+
             default:
                 throw new InvalidOperationException(expr.GetType().Name);
         }
@@ -119,6 +132,11 @@ internal static class ExprEmitter
                 : new Code($"{KnownSymbols.Math}.{char.ToUpperInvariant(name[0]) + name.Substring(1)}({arguments[0].Text})", false, Primary);
         }
 
+        if (function.Function == Function.Skeleton)
+        {
+            return new Code($"batch.SoftSkeleton({arguments[0].Text}, {arguments[1].Text})", true, Primary);
+        }
+
         var helper = function.Function switch
         {
             Function.Min => "Min",
@@ -149,6 +167,9 @@ internal static class ExprEmitter
                 return new Code($"{KnownSymbols.LossTerms}.MinOverClasses({operand.Text}, {scope.ClassSet})", true, Primary);
             case Aggregation.MeanBatch:
                 return new Code($"{KnownSymbols.LossTerms}.MeanOverBatch({operand.Text}, _reduction)", true, Primary);
+            case Aggregation.Lovasz:
+                var bits = aggregate.Percent is null ? "64.0" : Write(aggregate.Percent, scope).Text;
+                return new Code($"batch.LovaszExtension({operand.Text}, s.IsPooled, {bits})", true, Primary);
             case Aggregation.TopK:
                 var percent = Write(aggregate.Percent!, scope);
                 return new Code($"batch.TopKMean({operand.Text}, {percent.Text}, s.IsPooled)", true, Primary);

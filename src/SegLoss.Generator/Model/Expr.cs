@@ -117,3 +117,52 @@ internal sealed record StatisticExpr(string Name, bool PerClass) : Expr
 {
     public override void Write(StringBuilder builder) => builder.Append(Name);
 }
+
+/// <summary>
+/// Planner-only, class-index targets: the full per-class tensor <c>[N, C, X]</c> of a pixel expression, from its part
+/// at every class and its part at the true class (added there by a scatter; no one-hot tensor).
+/// </summary>
+internal sealed record ComposeExpr(Expr? EveryClass, Expr? TrueClass) : Expr
+{
+    public override void Write(StringBuilder builder)
+    {
+        builder.Append("compose(");
+        if (EveryClass is null)
+        {
+            builder.Append('0');
+        }
+        else
+        {
+            EveryClass.Write(builder);
+        }
+
+        builder.Append(", ");
+        if (TrueClass is null)
+        {
+            builder.Append('0');
+        }
+        else
+        {
+            TrueClass.Write(builder);
+        }
+
+        builder.Append(')');
+    }
+}
+
+/// <summary>Planner-only: a full per-class tensor taken at each pixel's true class.</summary>
+internal sealed record GatherExpr(Expr Full) : Expr
+{
+    public override void Write(StringBuilder builder)
+    {
+        builder.Append("attrue(");
+        Full.Write(builder);
+        builder.Append(')');
+    }
+}
+
+/// <summary>Emitter-only: a local of the generated code holding a shared sub-expression (a soft skeleton).</summary>
+internal sealed record LocalExpr(string Name) : Expr
+{
+    public override void Write(StringBuilder builder) => builder.Append(Name);
+}

@@ -41,6 +41,12 @@ internal enum Quantity
 
     /// <summary><c>C</c>: the number of channels.</summary>
     ClassCount,
+
+    /// <summary><c>z</c>: the raw input (logit) of each class, before any activation (per pixel, per class).</summary>
+    Logit,
+
+    /// <summary>The raw input at the true class (internal).</summary>
+    TrueLogit,
 }
 
 internal static class QuantityFacts
@@ -56,6 +62,8 @@ internal static class QuantityFacts
         Quantity.TrueLogComplement => "log1mpt",
         Quantity.ClassWeight => "w",
         Quantity.ClassWeightAtTrueClass => "wt",
+        Quantity.Logit => "z",
+        Quantity.TrueLogit => "zt",
         _ => "C",
     };
 
@@ -64,7 +72,7 @@ internal static class QuantityFacts
 
     /// <summary>Has one value per class (rather than one per pixel or one in all).</summary>
     public static bool IsPerClass(Quantity kind) =>
-        kind is Quantity.Probability or Quantity.Target or Quantity.LogProbability or Quantity.LogComplement or Quantity.ClassWeight;
+        kind is Quantity.Probability or Quantity.Target or Quantity.LogProbability or Quantity.LogComplement or Quantity.ClassWeight or Quantity.Logit;
 
     public static bool DependsOnActivation(Quantity kind) =>
         kind is Quantity.Probability or Quantity.LogProbability or Quantity.LogComplement
@@ -114,6 +122,9 @@ internal enum Function
     Max,
     Clamp,
     Float32,
+
+    /// <summary><c>skel(e, iterations)</c>: the soft skeleton (clDice) of a per-class pixel map, a spatial operator.</summary>
+    Skeleton,
 }
 
 internal static class FunctionFacts
@@ -128,12 +139,13 @@ internal static class FunctionFacts
         Function.Min => "min",
         Function.Max => "max",
         Function.Clamp => "clamp",
-        _ => "float32",
+        Function.Float32 => "float32",
+        _ => "skel",
     };
 
     public static int Arity(Function function) => function switch
     {
-        Function.Min or Function.Max => 2,
+        Function.Min or Function.Max or Function.Skeleton => 2,
         Function.Clamp => 3,
         _ => 1,
     };
@@ -148,6 +160,9 @@ internal enum Aggregation
     MaxClasses,
     MinClasses,
     TopK,
+
+    /// <summary><c>lovasz(e)</c>: the Lovász extension of the Jaccard loss of per-class errors e (per class, per pool).</summary>
+    Lovasz,
 
     /// <summary><c>meanb</c>: the mean over the samples (or pooled batch) of a per-sample statistic expression.</summary>
     MeanBatch,
@@ -167,12 +182,13 @@ internal static class AggregationFacts
         Aggregation.MaxClasses => "maxc",
         Aggregation.MinClasses => "minc",
         Aggregation.TopK => "topk",
+        Aggregation.Lovasz => "lovasz",
         Aggregation.MeanBatch => "meanb",
         _ => "sumc_all",
     };
 
     public static bool IsOverPixels(Aggregation aggregation) =>
-        aggregation is Aggregation.SumPixels or Aggregation.MeanPixels or Aggregation.TopK;
+        aggregation is Aggregation.SumPixels or Aggregation.MeanPixels or Aggregation.TopK or Aggregation.Lovasz;
 
     /// <summary>Aggregations over the classes of a term (statistic level: its class set).</summary>
     public static bool IsOverClasses(Aggregation aggregation) =>

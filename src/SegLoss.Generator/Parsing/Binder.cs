@@ -50,7 +50,10 @@ internal sealed class Binder
         AggregateExpr { Aggregation: Aggregation.SumClasses or Aggregation.MeanClasses or Aggregation.MaxClasses or Aggregation.MinClasses or Aggregation.SumAllClasses } a =>
             LevelOf(a.Operand) is var inner && inner.Level <= Level.Class ? new LevelInfo(Level.Constant, false) : new LevelInfo(inner.Level, false),
         AggregateExpr { Aggregation: Aggregation.MeanBatch } => new LevelInfo(Level.Batch, false),
-        AggregateExpr a => new LevelInfo(Level.Statistic, a.Aggregation != Aggregation.TopK && LevelOf(a.Operand).PerClass),
+        AggregateExpr a => new LevelInfo(Level.Statistic, a.Aggregation == Aggregation.Lovasz || (a.Aggregation != Aggregation.TopK && LevelOf(a.Operand).PerClass)),
+        ComposeExpr => new LevelInfo(Level.Pixel, true),
+        GatherExpr => new LevelInfo(Level.Pixel, false),
+        LocalExpr => new LevelInfo(Level.Pixel, true),
         _ => throw new InvalidOperationException(expr.GetType().Name),
     };
 
@@ -193,25 +196,40 @@ internal sealed class Binder
             previousInfo = info;
         }
 
+        if (function == Function.Skeleton)
+        {
+            if (Binder.LevelOf(arguments[1]).Level != Level.Constant)
+            {
+                Error(DiagnosticDescriptors.InvalidAggregation, call.Arguments[1], "the iterations of skel(e, iterations) must be a number or a parameter");
+            }
+
+            if (!(Binder.LevelOf(arguments[0]) is { Level: Level.Pixel, PerClass: true }))
+            {
+                Error(DiagnosticDescriptors.InvalidAggregation, call.Arguments[0], "skel(e, iterations) skeletonizes a per-class pixel map such as p or y");
+            }
+        }
+
         return (new FunctionExpr(function, arguments.ToEquatableArray()), info);
     }
 
     private (Expr, LevelInfo) BindAggregation(ParsedCall call, Aggregation aggregation)
     {
         var name = AggregationFacts.Name(aggregation);
-        if (!CheckArity(call, aggregation == Aggregation.TopK ? 2 : 1))
+        // topk(e, percent); lovasz(e) or lovasz(e, bits), bits = 32 computing the Jaccard increments in float32 as the references do.
+        var arity = aggregation == Aggregation.TopK || (aggregation == Aggregation.Lovasz && call.Arguments.Count == 2) ? 2 : 1;
+        if (!CheckArity(call, arity))
         {
             return (new NumberExpr(0), new LevelInfo(Level.Statistic, false));
         }
 
         var (operand, info) = Bind(call.Arguments[0]);
         Expr? percent = null;
-        if (aggregation == Aggregation.TopK)
+        if (arity == 2)
         {
             var (boundPercent, percentInfo) = Bind(call.Arguments[1]);
             if (percentInfo.Level != Level.Constant)
             {
-                Error(DiagnosticDescriptors.InvalidAggregation, call.Arguments[1], "the percent of topk(e, percent) must be a number or a parameter");
+                Error(DiagnosticDescriptors.InvalidAggregation, call.Arguments[1], $"the second argument of {name}(...) must be a number or a parameter");
             }
 
             percent = boundPercent;
@@ -227,6 +245,10 @@ internal sealed class Binder
             else if (aggregation == Aggregation.TopK && info.PerClass)
             {
                 Error(DiagnosticDescriptors.InvalidAggregation, call.Arguments[0], "topk(e, percent) needs one value per pixel: reduce per-class values with sumc(...) first");
+            }
+            else if (aggregation == Aggregation.Lovasz && !(info.Level == Level.Pixel && info.PerClass))
+            {
+                Error(DiagnosticDescriptors.InvalidAggregation, call.Arguments[0], "lovasz(e) sorts per-class errors of each pixel: its argument must depend on the pixel and the class (e.g. abs(y - p))");
             }
         }
         else if (aggregation == Aggregation.MeanBatch)

@@ -15,6 +15,7 @@ internal static class LanguageNames
         ["logpt"] = Quantity.TrueLogProbability,
         ["w"] = Quantity.ClassWeight,
         ["C"] = Quantity.ClassCount,
+        ["z"] = Quantity.Logit,
     };
 
     /// <summary>Shorthand statistics and the pixel sums they stand for.</summary>
@@ -42,6 +43,7 @@ internal static class LanguageNames
         ["max"] = Function.Max,
         ["clamp"] = Function.Clamp,
         ["float32"] = Function.Float32,
+        ["skel"] = Function.Skeleton,
     };
 
     public static readonly IReadOnlyDictionary<string, Aggregation> Aggregations = new Dictionary<string, Aggregation>
@@ -54,6 +56,7 @@ internal static class LanguageNames
         ["minc"] = Aggregation.MinClasses,
         ["meanb"] = Aggregation.MeanBatch,
         ["topk"] = Aggregation.TopK,
+        ["lovasz"] = Aggregation.Lovasz,
     };
 
     public static bool IsReserved(string name) =>

@@ -59,6 +59,12 @@ internal static class Algebra
                     Percent = aggregate.Percent is null ? null : Simplify(aggregate.Percent),
                 };
 
+            case ComposeExpr compose:
+                return new ComposeExpr(compose.EveryClass is null ? null : Simplify(compose.EveryClass), compose.TrueClass is null ? null : Simplify(compose.TrueClass));
+
+            case GatherExpr gather:
+                return new GatherExpr(Simplify(gather.Full));
+
             default:
                 return expr;
         }
@@ -246,6 +252,10 @@ internal static class Algebra
                 aggregate.Aggregation,
                 Rewrite(aggregate.Operand, replace),
                 aggregate.Percent is null ? null : Rewrite(aggregate.Percent, replace)),
+            ComposeExpr compose => new ComposeExpr(
+                compose.EveryClass is null ? null : Rewrite(compose.EveryClass, replace),
+                compose.TrueClass is null ? null : Rewrite(compose.TrueClass, replace)),
+            GatherExpr gather => new GatherExpr(Rewrite(gather.Full, replace)),
             _ => expr,
         };
     }
@@ -264,6 +274,8 @@ internal static class Algebra
             BinaryExpr binary => Any(binary.Left, predicate) || Any(binary.Right, predicate),
             FunctionExpr function => function.Arguments.Any(a => Any(a, predicate)),
             AggregateExpr aggregate => Any(aggregate.Operand, predicate) || (aggregate.Percent is not null && Any(aggregate.Percent, predicate)),
+            ComposeExpr compose => (compose.EveryClass is not null && Any(compose.EveryClass, predicate)) || (compose.TrueClass is not null && Any(compose.TrueClass, predicate)),
+            GatherExpr gather => Any(gather.Full, predicate),
             _ => false,
         };
     }
@@ -278,6 +290,8 @@ internal static class Algebra
             BinaryExpr binary => new[] { binary.Left, binary.Right },
             FunctionExpr function => function.Arguments,
             AggregateExpr aggregate => aggregate.Percent is null ? new[] { aggregate.Operand } : new[] { aggregate.Operand, aggregate.Percent },
+            ComposeExpr compose => new[] { compose.EveryClass, compose.TrueClass }.Where(e => e is not null).Select(e => e!).ToArray(),
+            GatherExpr gather => new[] { gather.Full },
             _ => Array.Empty<Expr>(),
         };
         foreach (var child in children)

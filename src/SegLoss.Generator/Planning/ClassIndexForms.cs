@@ -1,3 +1,4 @@
+using SegLoss.Generator.Helpers;
 using SegLoss.Generator.Model;
 using SegLoss.Generator.Parsing;
 
@@ -14,7 +15,7 @@ internal static class ClassIndexForms
     /// <summary>The forms of <paramref name="values"/>: per class (<c>EveryClass</c> + <c>TrueClass</c>) or per pixel.</summary>
     public static (Expr? EveryClass, Expr? TrueClass, Expr? Pixel) Expand(Expr values)
     {
-        var expanded = ExpandClassSums(values);
+        var expanded = ExpandClassSums(MaterializeSpatial(values));
         if (!Binder.LevelOf(values).PerClass)
         {
             return (null, null, Algebra.Simplify(expanded));
@@ -26,6 +27,27 @@ internal static class ClassIndexForms
             : Algebra.Zero;
         return (Algebra.IsNumber(everyClass, 0) ? null : everyClass, Algebra.IsNumber(trueClass, 0) ? null : trueClass, null);
     }
+
+    /// <summary>
+    /// The full per-class tensor of a per-class pixel expression: its every-class part with its true-class part added at
+    /// each pixel's class. Spatial operators and the Lovász sort need whole maps, so they read this form.
+    /// </summary>
+    public static Expr Full(Expr values)
+    {
+        var (everyClass, trueClass, _) = Expand(values);
+        return trueClass is null && everyClass is not null && Binder.LevelOf(everyClass).PerClass
+            ? everyClass
+            : new ComposeExpr(everyClass, trueClass);
+    }
+
+    /// <summary>A spatial operator (<c>skel</c>) reads the full map of its operand, built once per operator.</summary>
+    private static Expr MaterializeSpatial(Expr expr) =>
+        Algebra.Rewrite(expr, static node => node is FunctionExpr { Function: Function.Skeleton } skeleton
+            ? new FunctionExpr(Function.Skeleton, new[] { Full(skeleton.Arguments[0]), skeleton.Arguments[1] }.ToEquatableArray())
+            : null);
+
+    private static bool IsOpaque(Expr node) =>
+        node is AggregateExpr { Aggregation: Aggregation.SumAllClasses } or FunctionExpr { Function: Function.Skeleton } or ComposeExpr or GatherExpr;
 
     /// <summary>
     /// Expands every pixel-level class sum, term by term of its linear form: terms without y stay a dense class sum,
@@ -64,7 +86,7 @@ internal static class ClassIndexForms
         Algebra.Rewrite(expr, node => node switch
         {
             QuantityExpr { Kind: Quantity.Target } => new NumberExpr(value),
-            AggregateExpr { Aggregation: Aggregation.SumAllClasses } => node,
+            _ when IsOpaque(node) => node,
             _ => null,
         });
 
@@ -72,7 +94,7 @@ internal static class ClassIndexForms
         expr switch
         {
             QuantityExpr { Kind: Quantity.Target } => true,
-            AggregateExpr { Aggregation: Aggregation.SumAllClasses } => false,
+            _ when IsOpaque(expr) => false,
             NegateExpr negate => DependsOnTarget(negate.Operand),
             BinaryExpr binary => DependsOnTarget(binary.Left) || DependsOnTarget(binary.Right),
             FunctionExpr function => System.Linq.Enumerable.Any(function.Arguments, DependsOnTarget),
@@ -88,6 +110,8 @@ internal static class ClassIndexForms
             QuantityExpr { Kind: Quantity.LogProbability } q => q with { Kind = Quantity.TrueLogProbability },
             QuantityExpr { Kind: Quantity.LogComplement } q => q with { Kind = Quantity.TrueLogComplement },
             QuantityExpr { Kind: Quantity.ClassWeight } q => q with { Kind = Quantity.ClassWeightAtTrueClass },
+            QuantityExpr { Kind: Quantity.Logit } q => q with { Kind = Quantity.TrueLogit },
+            FunctionExpr { Function: Function.Skeleton } => new GatherExpr(node),
             AggregateExpr { Aggregation: Aggregation.SumAllClasses } => node,
             _ => null,
         });

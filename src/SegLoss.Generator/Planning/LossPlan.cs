@@ -22,6 +22,9 @@ internal enum StatisticKind
 
     /// <summary>The per-pixel values <c>[N, 1, X]</c> of a <c>topk</c>, reduced in the term (pooling needs the pixels).</summary>
     TopKValues,
+
+    /// <summary>The per-class errors <c>[N, C, X]</c> of a <c>lovasz</c>, sorted in the term (pooling needs the pixels).</summary>
+    LovaszErrors,
 }
 
 /// <summary>

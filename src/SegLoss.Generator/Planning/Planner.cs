@@ -114,6 +114,11 @@ internal static class Planner
                 return new AggregateExpr(Aggregation.TopK, statistics.TopK(aggregate.Operand), aggregate.Percent);
             }
 
+            if (aggregate.Aggregation == Aggregation.Lovasz)
+            {
+                return new AggregateExpr(Aggregation.Lovasz, statistics.Lovasz(aggregate.Operand), aggregate.Percent);
+            }
+
             Expr sum = Algebra.Zero;
             foreach (var (coefficient, monomial) in Linearizer.Linearize(aggregate.Operand))
             {

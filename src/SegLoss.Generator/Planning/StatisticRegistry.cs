@@ -70,6 +70,27 @@ internal sealed class StatisticRegistry
         return new StatisticExpr(plan.Name, false);
     }
 
+    /// <summary>The per-class errors <c>[N, C, X]</c> a <c>lovasz(e)</c> sorts (pooled in the term, like topk).</summary>
+    public StatisticExpr Lovasz(Expr errors)
+    {
+        var key = "lovasz:" + errors;
+        if (!_byKey.TryGetValue(key, out var plan))
+        {
+            plan = new StatisticPlan(
+                "L" + Count(StatisticKind.LovaszErrors),
+                StatisticKind.LovaszErrors,
+                true,
+                "per-class errors of lovasz: " + errors,
+                null,
+                null,
+                ClassIndexForms.Full(errors),
+                errors);
+            Add(key, plan);
+        }
+
+        return new StatisticExpr(plan.Name, true);
+    }
+
     private void Add(string key, StatisticPlan plan)
     {
         _byKey[key] = plan;

@@ -133,3 +133,17 @@ public partial class DiceTopK { }
 [BalancedCrossEntropy]
 [Combo]
 public partial class BinaryCrossEntropies { }
+
+[SegLoss(Activation.Softmax)]
+[LovaszSoftmax]
+[LovaszSoftmax(Classes = LovaszClasses.All, BatchStatistics = false, Weight = 0.5)]
+public partial class LovaszSoftmaxLosses { }
+
+[SegLoss(Activation.Sigmoid)]
+[LovaszHinge]
+public partial class LovaszHingeLoss { }
+
+[SegLoss(Activation.Softmax, IncludeBackground = false)]
+[ClDice(Iterations = 2)]
+[Dice]
+public partial class ClDiceLoss { }

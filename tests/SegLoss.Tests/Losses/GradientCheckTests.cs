@@ -40,6 +40,9 @@ public sealed class GradientCheckTests
         new object[] { nameof(ExpLogLoss) },
         new object[] { nameof(DiceTopK) },
         new object[] { nameof(BinaryCrossEntropies) },
+        new object[] { nameof(LovaszSoftmaxLosses) },
+        new object[] { nameof(LovaszHingeLoss) },
+        new object[] { nameof(ClDiceLoss) },
     };
 
     internal static Loss<Tensor, Tensor, Tensor> Create(string name) => name switch
@@ -72,6 +75,9 @@ public sealed class GradientCheckTests
         nameof(ExpLogLoss) => new ExpLogLoss(),
         nameof(DiceTopK) => new DiceTopK(),
         nameof(BinaryCrossEntropies) => new BinaryCrossEntropies(),
+        nameof(LovaszSoftmaxLosses) => new LovaszSoftmaxLosses(),
+        nameof(LovaszHingeLoss) => new LovaszHingeLoss(),
+        nameof(ClDiceLoss) => new ClDiceLoss(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 

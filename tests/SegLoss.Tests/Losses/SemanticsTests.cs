@@ -71,6 +71,9 @@ public sealed class SemanticsTests
     [InlineData(nameof(ExpLogLoss))]
     [InlineData(nameof(DiceTopK))]
     [InlineData(nameof(BinaryCrossEntropies))]
+    [InlineData(nameof(LovaszSoftmaxLosses))]
+    [InlineData(nameof(LovaszHingeLoss))]
+    [InlineData(nameof(ClDiceLoss))]
     public void Empty_and_full_targets_give_finite_values_and_gradients(string name)
     {
         using var scope = NewDisposeScope();
@@ -136,6 +139,8 @@ public sealed class SemanticsTests
     [InlineData(nameof(SigmoidFocal))]
     [InlineData(nameof(TopKCrossEntropy))]
     [InlineData(nameof(KitchenSink))]
+    [InlineData(nameof(LovaszSoftmaxLosses))]
+    [InlineData(nameof(ClDiceLoss))]
     public void Class_indices_and_one_hot_targets_give_the_same_loss_and_gradient(string name)
     {
         using var scope = NewDisposeScope();
