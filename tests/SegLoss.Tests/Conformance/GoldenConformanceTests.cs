@@ -24,4 +24,13 @@ public sealed class GoldenConformanceTests
         Assert.True(outcomes.Count(o => o.Status == "PASS") >= 176, string.Join("\n", outcomes.Where(o => o.Status != "PASS")));
         Assert.All(implemented, o => Assert.Equal("PASS", o.Status));
     }
+
+    [Fact]
+    public void Edge_case_golden_files_pass()
+    {
+        var outcomes = ConformanceRunner.Run(new[] { TestPaths.GoldenExtra });
+
+        Assert.True(outcomes.Count >= 206, $"{outcomes.Count} files in {TestPaths.GoldenExtra}");
+        Assert.All(outcomes, o => Assert.True(o.Status == "PASS", o.ToString()));
+    }
 }

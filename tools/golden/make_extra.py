@@ -1,0 +1,566 @@
+#!/usr/bin/env python3
+"""Generate extra golden files (edge cases) for dice / ce / focal / dice_ce / dice_focal.
+
+The loss formulas are the ones of check_formulas.py (imported, not modified). The `value` is computed by those float
+functions unchanged. The `grad` comes from a small reverse-mode scalar autodiff (class Value below). The check_formulas
+module globals (math, fsum, f32, sigmoid, log_sigmoid, smp_focal_fn) are swapped for Value-aware versions while the
+gradient is taken, so the formulas and their float32 emulation spots are the very same code.
+
+Backward rules copy torch where torch's rule is a convention rather than calculus:
+  * abs / L1 vector_norm: d|u|/du = sgn(u), with sgn(0) = 0                      (torch sgn backward)
+  * max(a, b) / clamp_min(v, eps): the gradient goes to the kept operand; a tie keeps the Value (torch clamp_min: mask v >= eps)
+  * x ** k (constant k): k * x**(k-1), and 0 when k == 0                          (torch pow backward)
+  * sigmoid: y * (1 - y) from the output y                                      (torch sigmoid_backward)
+  * logsigmoid: the torch CPU kernel, z = exp(-|x|), x<0: 1 - z/(1+z), else z/(1+z)
+  * F.binary_cross_entropy_with_logits (smp focal): sigmoid(x) - t             (torch fused backward)
+  * float32 casts (f32 of an input, MONAI FocalLoss .float()): identity (straight-through), as torch's cast backward
+Usage:
+  python3 make_extra.py verify         # autodiff vs grad of every public in-scope golden file
+  python3 make_extra.py generate [dir] # verify, then write the extra files (default tests/golden-extra)
+"""
+import glob
+import json
+import math
+import os
+import random
+import sys
+import types
+import zlib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check_formulas as cf  # noqa: E402
+
+GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "golden")
+IN_SCOPE = cf.IN_SCOPE
+BASE_SEED = 20251123
+
+
+# ============================================================================= reverse-mode scalar autodiff
+_log_sigmoid_float = cf.log_sigmoid  # originals, captured before any patching
+_sigmoid_float = cf.sigmoid
+class Value:
+    __slots__ = ("data", "grad", "parents", "locals")
+
+    def __init__(self, data, parents=(), locals_=()):
+        self.data = float(data)
+        self.grad = 0.0
+        self.parents = parents
+        self.locals = locals_
+
+    # -- arithmetic
+    def __add__(self, o):
+        if isinstance(o, Value):
+            return Value(self.data + o.data, (self, o), (1.0, 1.0))
+        return Value(self.data + o, (self,), (1.0,))
+
+    __radd__ = __add__
+
+    def __sub__(self, o):
+        if isinstance(o, Value):
+            return Value(self.data - o.data, (self, o), (1.0, -1.0))
+        return Value(self.data - o, (self,), (1.0,))
+
+    def __rsub__(self, o):
+        return Value(o - self.data, (self,), (-1.0,))
+
+    def __mul__(self, o):
+        if isinstance(o, Value):
+            return Value(self.data * o.data, (self, o), (o.data, self.data))
+        return Value(self.data * o, (self,), (float(o),))
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, o):
+        if isinstance(o, Value):
+            q = self.data / o.data
+            return Value(q, (self, o), (1.0 / o.data, -q / o.data))
+        return Value(self.data / o, (self,), (1.0 / o,))
+
+    def __rtruediv__(self, o):
+        q = o / self.data
+        return Value(q, (self,), (-q / self.data,))
+
+    def __neg__(self):
+        return Value(-self.data, (self,), (-1.0,))
+
+    def __pos__(self):
+        return self
+
+    def __pow__(self, k):
+        assert not isinstance(k, Value)
+        k = float(k)
+        if k == 0.0:
+            return Value(1.0, (self,), (0.0,))
+        return Value(self.data ** k, (self,), (k * self.data ** (k - 1.0),))
+
+    def __abs__(self):
+        d = self.data
+        s = 1.0 if d > 0 else (-1.0 if d < 0 else 0.0)
+        return Value(abs(d), (self,), (s,))
+
+    # -- comparisons act on the data (constants for the gradient); no __eq__ so nodes stay hashable by id
+    def __lt__(self, o):
+        return self.data < (o.data if isinstance(o, Value) else o)
+
+    def __le__(self, o):
+        return self.data <= (o.data if isinstance(o, Value) else o)
+
+    def __gt__(self, o):
+        return self.data > (o.data if isinstance(o, Value) else o)
+
+    def __ge__(self, o):
+        return self.data >= (o.data if isinstance(o, Value) else o)
+
+    def __float__(self):
+        return self.data
+
+    def __repr__(self):
+        return f"Value({self.data!r})"
+
+
+def backward(root):
+    """Accumulate d root / d node into node.grad for every node of the graph (iterative topological order)."""
+    order, seen = [], set()
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.append((node, True))
+        for p in node.parents:
+            if id(p) not in seen:
+                stack.append((p, False))
+    for node in order:
+        node.grad = 0.0
+    root.grad = 1.0
+    for node in reversed(order):
+        g = node.grad
+        if g == 0.0:
+            continue
+        for p, l in zip(node.parents, node.locals):
+            p.grad += g * l
+
+
+def v_sum(items):
+    items = list(items)
+    vals = [it for it in items if isinstance(it, Value)]
+    if not vals:
+        return math.fsum(items)
+    total = math.fsum(it.data if isinstance(it, Value) else it for it in items)
+    return Value(total, tuple(vals), (1.0,) * len(vals))
+
+
+def v_exp(x):
+    if isinstance(x, Value):
+        e = math.exp(x.data)
+        return Value(e, (x,), (e,))
+    return math.exp(x)
+
+
+def v_log(x):
+    if isinstance(x, Value):
+        return Value(math.log(x.data), (x,), (1.0 / x.data,))
+    return math.log(x)
+
+
+def v_log1p(x):
+    if isinstance(x, Value):
+        return Value(math.log1p(x.data), (x,), (1.0 / (1.0 + x.data),))
+    return math.log1p(x)
+
+
+def v_sqrt(x):
+    if isinstance(x, Value):
+        r = math.sqrt(x.data)
+        return Value(r, (x,), (0.5 / r,))
+    return math.sqrt(x)
+
+
+def v_log_sigmoid(x):
+    if isinstance(x, Value):
+        d = x.data
+        z = math.exp(-abs(d))
+        local = (1.0 - z / (1.0 + z)) if d < 0 else z / (1.0 + z)  # torch log_sigmoid_backward (CPU)
+        return Value(_log_sigmoid_float(d), (x,), (local,))
+    return _log_sigmoid_float(x)
+
+
+def v_sigmoid(x):
+    if isinstance(x, Value):
+        y = _sigmoid_float(x.data)
+        return Value(y, (x,), ((1.0 - y) * y,))  # torch sigmoid_backward uses the output
+    return _sigmoid_float(x)
+
+
+_f32_float = cf.f32
+
+
+def v_f32(x):
+    if isinstance(x, Value):
+        return Value(_f32_float(x.data), (x,), (1.0,))  # cast backward = identity
+    return _f32_float(x)
+
+
+def v_bce_with_logits(x, t):
+    """F.binary_cross_entropy_with_logits(x, t, reduction='none') for one element; backward sigmoid(x) - t."""
+    d = x.data if isinstance(x, Value) else x
+    val = max(d, 0) - d * t + math.log1p(math.exp(-abs(d)))
+    if not isinstance(x, Value):
+        return val
+    return Value(val, (x,), (_sigmoid_float(d) - t,))
+
+
+def v_smp_focal_fn(xs, ts, gamma, alpha, reduced_threshold, normalized, eps=1e-6):
+    """cf.smp_focal_fn with the BCE-with-logits line replaced by the fused primitive (everything else identical)."""
+    losses, fts = [], []
+    for xv, tv in zip(xs, ts):
+        logpt = v_bce_with_logits(xv, tv)
+        pt = v_exp(-logpt)
+        if reduced_threshold is None:
+            ft = (1.0 - pt) ** gamma
+        else:
+            ft = ((1.0 - pt) / reduced_threshold) ** gamma
+            if pt < reduced_threshold:
+                ft = 1.0
+        l = ft * logpt
+        if alpha is not None:
+            l *= alpha * tv + (1 - alpha) * (1 - tv)
+        losses.append(l)
+        fts.append(ft)
+    if normalized:
+        nf = max(v_sum(fts), eps)
+        losses = [l / nf for l in losses]
+    return v_sum(losses) / len(losses)
+
+
+_math_shim = types.SimpleNamespace(exp=v_exp, log=v_log, log1p=v_log1p, sqrt=v_sqrt, fsum=v_sum, pi=math.pi)
+
+_PATCH = {"math": _math_shim, "fsum": v_sum, "f32": v_f32, "log_sigmoid": v_log_sigmoid, "sigmoid": v_sigmoid,
+          "smp_focal_fn": v_smp_focal_fn}
+
+
+class autodiff_mode:
+    """Context manager: swap check_formulas' numeric primitives for Value-aware ones."""
+
+    def __enter__(self):
+        self.saved = {k: getattr(cf, k) for k in _PATCH}
+        for k, v in _PATCH.items():
+            setattr(cf, k, v)
+        cf.EMULATE_F32_INPUT = True
+
+    def __exit__(self, *exc):
+        for k, v in self.saved.items():
+            setattr(cf, k, v)
+        return False
+
+
+def value_and_grad(d):
+    """(value from the unchanged float code, autodiff value, autodiff gradient list) for a golden-style dict."""
+    cf.EMULATE_F32_INPUT = True
+    v_float = cf.evaluate(d, d["input"]["values"])
+    with autodiff_mode():
+        xs = [Value(v) for v in d["input"]["values"]]
+        out = cf.evaluate(d, xs)
+        if not isinstance(out, Value):  # loss constant in the input (e.g. everything masked)
+            return v_float, float(out), [0.0] * len(xs)
+        backward(out)
+        return v_float, out.data, [x.grad for x in xs]
+
+
+def is_precision(d):
+    return "PRECISION" in (d.get("notes") or "")
+
+
+# ============================================================================= verification on public files
+def verify(verbose=True):
+    files = sorted(f for f in glob.glob(os.path.join(GOLDEN, "*.json"))
+                   if os.path.basename(f).split("__")[0] in IN_SCOPE)
+    worst = {False: 0.0, True: 0.0}
+    worst_el = {False: 0.0, True: 0.0}
+    worst_run = {False: 0.0, True: 0.0}
+    ok_all = True
+    for f in files:
+        d = json.load(open(f))
+        vf, va, g = value_and_grad(d)
+        gold = d["grad"]["values"]
+        scale = max(abs(v) for v in gold)
+        e_max = max(abs(a - b) for a, b in zip(g, gold)) / scale
+        # elementwise relative error, with a floor of 1e-6*max|grad| for elements that are ~0
+        e_el = max(abs(a - b) / max(abs(b), 1e-6 * scale) for a, b in zip(g, gold))
+        e_val = abs(vf - d["value"]) / abs(d["value"])
+        e_ad = abs(va - vf) / abs(vf)
+        prec = is_precision(d)
+        tol = 1e-6 if prec else 1e-12
+        # float64 files: both the max-normalised and the elementwise error must be <= 1e-12. PRECISION files carry
+        # float32 rounding of the anchor (absolute, ~1e-7 of the largest element): max-normalised error <= 1e-6.
+        ok = e_max <= tol and (prec or e_el <= tol) and e_val <= tol and e_ad <= 1e-14
+        e_run = max(abs(a - b) / max(1.0, abs(b)) for a, b in zip(g, gold))  # ConformanceRunner's measure
+        worst_run[prec] = max(worst_run[prec], e_run)
+        ok_all &= ok
+        worst[prec] = max(worst[prec], e_max)
+        worst_el[prec] = max(worst_el[prec], e_el)
+        if verbose:
+            print(f"{'OK ' if ok else 'BAD'} {os.path.basename(f):52s} grad max|d|/max|g|={e_max:.2e} "
+                  f"elementwise={e_el:.2e} value={e_val:.2e} ad-vs-float value={e_ad:.1e}")
+    print(f"# verify: {len(files)} files, {'ALL OK' if ok_all else 'FAILURES'}; worst grad max|d|/max|g|: "
+          f"float64 files {worst[False]:.2e}, PRECISION files {worst[True]:.2e}; worst elementwise (floor 1e-6*max): "
+          f"float64 {worst_el[False]:.2e}, PRECISION {worst_el[True]:.2e}; worst |d|/max(1,|g|) (runner measure): "
+          f"float64 {worst_run[False]:.2e}, PRECISION {worst_run[True]:.2e}")
+    return ok_all
+
+
+# ============================================================================= data generation
+def box_blur(field, dims, passes=2):
+    """Separable 3-tap mean filter (edge-clamped) applied `passes` times over a flat row-major field."""
+    S = len(field)
+    strides = []
+    acc = 1
+    for dd in reversed(dims):
+        strides.insert(0, acc)
+        acc *= dd
+    f = list(field)
+    for _ in range(passes):
+        for ax, (n_ax, st) in enumerate(zip(dims, strides)):
+            g = [0.0] * S
+            for i in range(S):
+                k = (i // st) % n_ax
+                lo = i - st if k > 0 else i
+                hi = i + st if k < n_ax - 1 else i
+                g[i] = (f[lo] + f[i] + f[hi]) / 3.0
+            f = g
+    return f
+
+
+def blob_labels(rng, dims, C, forbid=()):
+    """Blobby class map for one sample: argmax over smoothed random fields (classes in `forbid` never win)."""
+    S = cf.prod(dims)
+    fields = []
+    for c in range(C):
+        fields.append(box_blur([rng.gauss(0, 1) for _ in range(S)], dims, passes=2))
+    lab = []
+    for i in range(S):
+        best, bc = None, 0
+        for c in range(C):
+            if c in forbid:
+                continue
+            v = fields[c][i] + (0.15 if c == 0 else 0.0)  # a little more background
+            if best is None or v > best:
+                best, bc = v, c
+        lab.append(bc)
+    return lab
+
+
+def blob_binary(rng, dims, frac=0.4):
+    S = cf.prod(dims)
+    f = box_blur([rng.gauss(0, 1) for _ in range(S)], dims, passes=2)
+    thr = sorted(f)[int(round((1 - frac) * S))] if S > 1 else 0.0
+    m = [1 if v >= thr else 0 for v in f]
+    if sum(m) == 0:
+        m[rng.randrange(S)] = 1
+    if sum(m) == S and S > 1:
+        m[rng.randrange(S)] = 0
+    return m
+
+
+def r4(v):
+    return round(v, 4) + 0.0  # 4 decimals like the public files; + 0.0 turns -0.0 into 0.0
+
+
+EXTREMES = [20.0, -20.0, 40.0, -40.0]
+
+
+def make_logits(rng, tvals_ncs, N, C, S, kind, extreme):
+    """kind: 'multiclass' (+1.5 on the true class), 'binary' (+-1.5), 'multilabel' (+1.5 where y=1).
+    extreme: 35% of the elements (chosen at random) become +-20 / +-40, half of them exactly, half jittered by
+    U(-0.6, 0.6); for C > 1 the first voxel of sample 0 gets all channels extreme with a tie at the maximum."""
+    x = []
+    for n in range(N):
+        for c in range(C):
+            for s in range(S):
+                v = rng.gauss(0, 1.5)
+                y = tvals_ncs[n][c][s]
+                if kind == "binary":
+                    v += 1.5 if y else -1.5
+                else:
+                    v += 1.5 if y else 0.0
+                x.append(v)
+    if extreme:
+        M = len(x)
+        for i in rng.sample(range(M), max(1, round(0.35 * M))):
+            e = rng.choice(EXTREMES)
+            if rng.random() < 0.5:
+                e += rng.uniform(-0.6, 0.6)
+            x[i] = e
+        if C > 1:
+            tie = [40.0, 40.0, -40.0, 20.0, -20.0]
+            for c in range(C):
+                x[c * S] = tie[c % len(tie)]
+    return [r4(v) for v in x]
+
+
+# ----------------------------------------------------------------------------- cases
+# (case name, N, spatial dims, channel override or None)
+SHAPE_CASES = [
+    ("b1_5x7", 1, [5, 7]),
+    ("b3_3x4x2", 3, [3, 4, 2]),
+]
+
+
+def combos():
+    """The 37 public (loss, anchor, variant) combos -> {prefix: {'2d': dict, '3d': dict}}."""
+    out = {}
+    for f in sorted(glob.glob(os.path.join(GOLDEN, "*.json"))):
+        b = os.path.basename(f)[:-5]
+        parts = b.split("__")
+        if parts[0] not in IN_SCOPE:
+            continue
+        out.setdefault("__".join(parts[:-1]), {})[parts[-1]] = json.load(open(f))
+    return out
+
+
+def family_kind(d):
+    p = d["params"]
+    fmt = p["target_format"]
+    if fmt == "indices":
+        return "multiclass"
+    if fmt == "binary":
+        return "binary"
+    if p.get("mode") == "multilabel":
+        return "multilabel"
+    return "onehot"  # strictly one-hot float target of a multiclass map
+
+
+def c_agnostic(d):
+    p = d["params"]
+    for k in ("weight", "class_weights", "alpha", "classes"):
+        v = p.get(k)
+        if isinstance(v, list):
+            return False
+    return True
+
+
+ONE_D = ["ce__slo", "ce__smp__smooth0", "dice__slo__persample_bg", "dice__monai__softmax_onehot",
+         "dice__smp__multiclass", "dice__smp__binary", "dice__smp__multilabel", "focal__slo",
+         "focal__monai__sigmoid_onehot", "focal__smp__multiclass", "dice_ce__monai", "dice_ce__slo",
+         "dice_focal__monai"]
+
+
+def cases_for(prefix, kind):
+    """List of (case, N, dims, C_override, label_mode, extreme)."""
+    cs = [(name, N, dims, None, "normal", False) for name, N, dims in SHAPE_CASES]
+    if kind in ("multiclass", "onehot"):
+        cs += [("absentclass", 2, [6, 5], None, "absent_last", False),
+               ("bgsample", 2, [2, 3, 4], None, "bg_sample0", False)]
+    else:
+        cs += [("allbg", 2, [5, 4], None, "all_zero", False),
+               ("bgsample", 2, [2, 3, 4], None, "bg_sample0", False),
+               ("allfg", 2, [5, 4], None, "all_one", False)]
+    cs.append(("extreme", 2, [4, 6], None, "normal", True))
+    if prefix in ONE_D:
+        cs.append(("1d", 2, [13], 4, "normal", False))
+    return cs
+
+
+def build_targets(rng, kind, N, C, dims, mode):
+    """Returns (ncs 0/1 target [n][c][s], index map [n][s] or None)."""
+    S = cf.prod(dims)
+    for _attempt in range(200):
+        if kind in ("multiclass", "onehot"):
+            idx = []
+            for n in range(N):
+                if mode == "bg_sample0" and n == 0:
+                    idx.append([0] * S)
+                elif mode == "absent_last":
+                    idx.append(blob_labels(rng, dims, C, forbid=(C - 1,)))
+                else:
+                    idx.append(blob_labels(rng, dims, C))
+            present = {v for row in idx for v in row}
+            if mode == "absent_last":
+                need = set(range(C - 1))
+                good = present == need and all(len(set(r)) == C - 1 for r in idx)  # each sample has bg and the other fg
+            elif mode == "bg_sample0":
+                good = all(len(set(r)) == C for r in idx[1:])
+            else:
+                good = present == set(range(C))
+            if not good:
+                continue
+            ncs = [[[1 if idx[n][s] == c else 0 for s in range(S)] for c in range(C)] for n in range(N)]
+            return ncs, idx
+        # binary / multilabel: independent 0/1 maps per channel
+        ncs = []
+        for n in range(N):
+            chans = []
+            for c in range(C):
+                if mode == "all_zero" or (mode == "bg_sample0" and n == 0):
+                    chans.append([0] * S)
+                elif mode == "all_one":
+                    chans.append([1] * S)
+                else:
+                    chans.append(blob_binary(rng, dims, frac=rng.uniform(0.25, 0.5)))
+            ncs.append(chans)
+        return ncs, None
+    raise RuntimeError("could not draw labels")
+
+
+def make_doc(base, prefix, case, N, dims, C_override, mode, extreme):
+    p = base["params"]
+    C = C_override if (C_override and c_agnostic(base) and base["input"]["shape"][1] > 1) else base["input"]["shape"][1]
+    kind = family_kind(base)
+    seed = BASE_SEED + zlib.crc32(f"{prefix}__{case}".encode())
+    rng = random.Random(seed)
+    ncs, idx = build_targets(rng, kind, N, C, dims, mode)
+    S = cf.prod(dims)
+    x = make_logits(rng, ncs, N, C, S, "binary" if kind == "binary" else
+                    ("multilabel" if kind == "multilabel" else "multiclass"), extreme)
+    in_shape = [N, C] + list(dims)
+    if kind == "multiclass":
+        layout = p.get("target_layout", "N1...")
+        t_shape = [N, 1] + list(dims) if layout == "N1..." else [N] + list(dims)
+        t_vals = [idx[n][s] for n in range(N) for s in range(S)]
+    else:
+        t_shape = in_shape[:]
+        t_vals = [float(ncs[n][c][s]) for n in range(N) for c in range(C) for s in range(S)]
+    d = {"anchor": base["anchor"], "loss": base["loss"], "params": base["params"],
+         "input": {"shape": in_shape, "values": x}, "target": {"shape": t_shape, "values": t_vals},
+         "value": None, "grad": {"shape": in_shape, "values": None}, "notes": base["notes"]}
+    return d
+
+
+def generate(outdir):
+    os.makedirs(outdir, exist_ok=True)
+    written, skipped = [], []
+    for prefix, scen in sorted(combos().items()):
+        kind = family_kind(scen["2d"])
+        for case, N, dims, C_ov, mode, extreme in cases_for(prefix, kind):
+            base = scen["3d"] if len(dims) == 3 else scen["2d"]  # notes end with the public scenario sentence
+            d = make_doc(base, prefix, case, N, dims, C_ov, mode, extreme)
+            vf, va, g = value_and_grad(d)
+            finite = math.isfinite(vf) and all(math.isfinite(v) for v in g)
+            if not finite:
+                skipped.append((prefix, case, "non-finite value/grad"))
+                continue
+            assert abs(va - vf) <= 1e-14 * max(1.0, abs(vf)), (prefix, case, va, vf)
+            d["value"] = vf
+            d["grad"]["values"] = [v + 0.0 for v in g]
+            name = f"{prefix}__{case}.json"
+            with open(os.path.join(outdir, name), "w") as fh:
+                json.dump(d, fh, separators=(",", ":"))
+            written.append(name)
+    print(f"# wrote {len(written)} files to {outdir}; skipped {len(skipped)}")
+    for s in skipped:
+        print("  skipped:", s)
+    return written
+
+
+if __name__ == "__main__":
+    cmd = sys.argv[1] if len(sys.argv) > 1 else "generate"
+    if cmd == "verify":
+        sys.exit(0 if verify() else 1)
+    if cmd == "generate":
+        if not verify(verbose=False):
+            sys.exit("autodiff does not reproduce the public gradients; nothing written")
+        generate(sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "golden-extra"))
