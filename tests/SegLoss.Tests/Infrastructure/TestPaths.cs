@@ -11,6 +11,14 @@ public static class TestPaths
         .GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "TestsDirectory").Value!;
 
+    /// <summary>The build configuration of the tests (Debug or Release), so they can pack what was built.</summary>
+    public static string Configuration { get; } = typeof(TestPaths).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "Configuration").Value!;
+
+    /// <summary>The repository root.</summary>
+    public static string Repository => Path.GetFullPath(Path.Combine(TestsDirectory, "..", ".."));
+
     public static string Snapshots => Path.Combine(TestsDirectory, "_snapshots");
 
     /// <summary>tests/golden: the public golden vectors (shared/golden), copied as data.</summary>
