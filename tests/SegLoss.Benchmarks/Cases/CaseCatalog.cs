@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using SegLoss.Benchmarks.Quick;
+using SegLoss.Runtime.Components;
 
 namespace SegLoss.Benchmarks.Cases;
 
@@ -11,5 +12,8 @@ public static class CaseCatalog
     {
         () => new LossCases.DiceCrossEntropy2D(),
         () => new LossCases.DiceCrossEntropy3D(),
+        () => new LabelCases.Tensor3D(Connectivity.C26),
+        () => new LabelCases.Tensor3D(Connectivity.C6),
+        () => new LabelCases.Array3D(),
     };
 }
