@@ -22,7 +22,7 @@ public sealed record FileOutcome(string File, string Status, string Detail)
 /// </summary>
 public static class ConformanceRunner
 {
-    private static readonly ILossMapping[] Mappings = { new MonaiMapping(), new SegLossOdysseyMapping(), new SmpMapping(), new FormulaMapping() };
+    private static readonly ILossMapping[] Mappings = { new MonaiMapping(), new SegLossOdysseyMapping(), new SmpMapping(), new FormulaMapping(), new BlobMapping() };
 
     /// <summary>Kernel fixtures: one check per kind, each a class in Fixtures/.</summary>
     private static readonly IFixtureCheck[] FixtureChecks = { new ComponentsFixtureCheck() };
@@ -97,7 +97,9 @@ public static class ConformanceRunner
             var golden = file.Input;
             var input = tensor(golden.Values, golden.Shape, ScalarType.Float64).requires_grad_(true);
             var target = MakeTarget(file);
-            var value = loss.call(input, target);
+            var value = file.Root.TryGetProperty("instances", out _)
+                ? CallWithInstances(loss, input, target, file)
+                : loss.call(input, target);
             value.backward();
             var gradient = input.grad!.data<double>().ToArray();
             var tolerance = file.IsReducedPrecision ? 1e-6 : 1e-9;
@@ -128,6 +130,16 @@ public static class ConformanceRunner
             var inner = e is TargetInvocationException { InnerException: { } cause } ? cause : e;
             return new FileOutcome(name, "FAIL", $"{inner.GetType().Name}: {inner.Message}");
         }
+    }
+
+    /// <summary>Blob losses take the file's instance map through their three-argument forward.</summary>
+    private static Tensor CallWithInstances(TorchSharp.Loss<Tensor, Tensor, Tensor> loss, Tensor input, Tensor target, GoldenFile file)
+    {
+        var map = FlatArray.Read(file.Root.GetProperty("instances"));
+        var instances = tensor(map.Values.Select(v => (long)v).ToArray(), map.Shape, ScalarType.Int64);
+        var forward = loss.GetType().GetMethod("forward", new[] { typeof(Tensor), typeof(Tensor), typeof(Tensor) })
+            ?? throw new InvalidOperationException("the declaration has no forward(input, target, instances): is it a [Blob] loss?");
+        return (Tensor)forward.Invoke(loss, new object[] { input, target, instances })!;
     }
 
     /// <summary>Class indices become int64; one-hot and binary targets float64.</summary>

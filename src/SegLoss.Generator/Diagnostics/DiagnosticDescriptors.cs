@@ -122,6 +122,14 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Error,
         isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor BlobIncompatible = new(
+        "SEGL025",
+        "Term cannot be a blob term",
+        "[Blob] scores instances one-vs-rest per class, so every term must be a per-class expression of per-class pixel sums; '{0}' {1}",
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor UnusedParameter = new(
         "SEGL024",
         "Unused parameter",

@@ -41,6 +41,12 @@ internal sealed class ConstructorEmitter
         }
 
         var options = plan.Options;
+        if (options.Blob is { } blob)
+        {
+            _arguments.Add(("double", "main_weight", Literals.Double(blob.MainWeight), "NonNegative", "Blob loss: weight of the loss on the whole target."));
+            _arguments.Add(("double", "blob_weight", Literals.Double(blob.BlobWeight), "NonNegative", "Blob loss: weight of the mean loss over instances."));
+        }
+
         _arguments.Add(("bool", "include_background", Literals.Bool(options.IncludeBackground), "", "Whether channel 0 takes part in per-class terms."));
         _arguments.Add(("bool", "batch_statistics", Literals.Bool(options.BatchStatistics), "", "Sum region statistics over the whole batch instead of per sample."));
         _arguments.Add(("int?", "ignore_index", options.IgnoreIndex is { } ignore ? ignore.ToString(System.Globalization.CultureInfo.InvariantCulture) : "null", "", "A class-index target value to ignore, or null."));

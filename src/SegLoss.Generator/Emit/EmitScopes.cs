@@ -62,12 +62,23 @@ internal sealed class PixelScope : IEmitScope
     public string Statistic(StatisticExpr statistic) => throw new System.InvalidOperationException("no statistic at pixel level");
 }
 
-/// <summary>Term expressions over the (possibly pooled) statistics <c>s</c>.</summary>
+/// <summary>Term expressions over the (possibly pooled) statistics <c>s</c>, or over blob loss's per-instance ones.</summary>
 internal sealed class StatisticScope : IEmitScope
 {
-    public static readonly StatisticScope Instance = new();
+    public static readonly StatisticScope Instance = new("s", "classes");
 
-    public string ClassSet => "classes";
+    /// <summary>Per-instance statistics of blob loss: one row per instance, evaluated at every class.</summary>
+    public static readonly StatisticScope Blob = new("blobStatistics", "blobClasses");
+
+    private readonly string _statistics;
+
+    private StatisticScope(string statistics, string classSet)
+    {
+        _statistics = statistics;
+        ClassSet = classSet;
+    }
+
+    public string ClassSet { get; }
 
     public string Quantity(QuantityExpr quantity) => quantity.Kind switch
     {
@@ -76,5 +87,5 @@ internal sealed class StatisticScope : IEmitScope
         _ => throw new System.InvalidOperationException("pixel quantity in a term expression: " + quantity),
     };
 
-    public string Statistic(StatisticExpr statistic) => "s." + statistic.Name;
+    public string Statistic(StatisticExpr statistic) => _statistics + "." + statistic.Name;
 }

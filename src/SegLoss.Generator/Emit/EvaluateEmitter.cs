@@ -23,7 +23,9 @@ internal sealed class EvaluateEmitter
 
     public void Write(SourceWriter w)
     {
-        w.Line($"private {KnownSymbols.Tensor} Evaluate({KnownSymbols.Tensor} input, {KnownSymbols.Tensor} target, {KnownSymbols.BreakdownBuilder}? breakdown)");
+        var blob = _plan.Options.Blob;
+        var instances = blob is null ? "" : $", {KnownSymbols.Tensor}? instances";
+        w.Line($"private {KnownSymbols.Tensor} Evaluate({KnownSymbols.Tensor} input, {KnownSymbols.Tensor} target{instances}, {KnownSymbols.BreakdownBuilder}? breakdown)");
         w.Block(() =>
         {
             w.Line($"using var scope = {KnownSymbols.Torch}.NewDisposeScope();");
@@ -54,6 +56,12 @@ internal sealed class EvaluateEmitter
             w.Line();
             WriteStatistics(w);
             w.Line();
+            if (blob is not null)
+            {
+                WriteBlobStatistics(w, blob);
+                w.Line();
+            }
+
             w.Line("Statistics? pooledStatistics = null;");
             w.Line("Statistics StatisticsFor(bool batchStatistics) =>");
             w.Line($"    batchStatistics && _reduction != {KnownSymbols.Reduction}.None ? pooledStatistics ??= statistics.Pooled() : statistics;");
@@ -66,6 +74,13 @@ internal sealed class EvaluateEmitter
             w.Line();
             var sum = string.Join("\n    + ", _plan.Terms.Select(t =>
                 $"_{t.WeightParameter} * {KnownSymbols.LossTerms}.Reduce({LocalNames.Term(t.Name)}, _reduction, batch.Samples)"));
+            if (blob is not null)
+            {
+                // Blob loss: main_weight times the loss on the whole target plus blob_weight times its mean over instances.
+                var blobSum = string.Join("\n    + ", _plan.Terms.Select(t => $"_{t.WeightParameter} * {LocalNames.Term(t.Name)}Blob"));
+                sum = $"_main_weight * ({sum})\n    + _blob_weight * ({blobSum})";
+            }
+
             var lines = ("var loss = " + sum + ";").Split('\n');
             foreach (var line in lines)
             {
@@ -213,6 +228,33 @@ internal sealed class EvaluateEmitter
         }
     }
 
+    /// <summary>
+    /// Blob loss's statistics per instance, one row each, from one segmented sum per statistic: an instance's
+    /// statistic is the whole image's with y = 0, minus its class's instance voxels, plus this instance's voxels with
+    /// y = 1, plus the masked value at the voxels of the class's other instances.
+    /// </summary>
+    private void WriteBlobStatistics(SourceWriter w, BlobOptions blob)
+    {
+        w.Line("// Blob loss: every instance scored on its own, the other instances of its class masked out.");
+        w.Line($"var blob = {KnownSymbols.BlobLayout}.Create(batch, instances, connectivityRank: {blob.ConnectivityRank.ToString(System.Globalization.CultureInfo.InvariantCulture)});");
+        w.Line("var blobClasses = batch.ClassIndices(true, \"include_background\");");
+        w.Line("var blobStatistics = new Statistics(");
+        w.Indent();
+        for (var i = 0; i < _plan.Statistics.Count; i++)
+        {
+            var statistic = _plan.Statistics[i];
+            var value = statistic.Name == "V"
+                ? "blob.PerInstance(batch.ValidCount)"
+                : $"blob.Sum({Argument(statistic.EveryClass)}, {Argument(statistic.BlobAtOne)}, {Argument(statistic.BlobMasked)})";
+            w.Line($"{statistic.Name}: {value}{(i + 1 < _plan.Statistics.Count ? "," : ");")}");
+        }
+
+        w.Outdent();
+    }
+
+    private static string Argument(Expr? expression) =>
+        expression is null ? "0.0" : ExprEmitter.Emit(expression, PixelScope.Instance);
+
     /// <summary>Soft skeletons are costly and several statistics read the same one: each is computed once, into a local.</summary>
     private static Dictionary<Expr, LocalExpr> WriteSharedSkeletons(SourceWriter w, IEnumerable<Expr?> forms)
     {
@@ -324,7 +366,7 @@ internal sealed class EvaluateEmitter
     {
         var local = LocalNames.Term(term.Name);
         w.Line($"// Term '{term.Name}' = {term.Formula}{(term.PerClass ? ", per class, averaged over the classes" : "")}.");
-        w.Line($"{KnownSymbols.Tensor} {local};");
+        w.Line(_plan.Options.Blob is null ? $"{KnownSymbols.Tensor} {local};" : $"{KnownSymbols.Tensor} {local}, {local}Blob;");
         w.Block(() =>
         {
             var batchStatistics = term.BatchStatistics is null ? "_batch_statistics" : $"_{term.Name}_batch_statistics";
@@ -342,6 +384,12 @@ internal sealed class EvaluateEmitter
                 w.Line($"var perClass = {expression};");
                 w.Line($"{local} = {KnownSymbols.LossTerms}.Finish({KnownSymbols.LossTerms}.MeanOverClasses(perClass, classes), s.V);");
                 w.Line($"breakdown?.Add(\"{term.Name}\", _{term.WeightParameter}, {local}, perClass, classes);");
+                if (_plan.Options.Blob is not null)
+                {
+                    // The same expression on every instance, taken at the instance's class.
+                    w.Line($"{local}Blob = blob.Reduce({ExprEmitter.Emit(term.Expression, StatisticScope.Blob)}, _reduction);");
+                    w.Line($"breakdown?.Add(\"{term.Name}_blob\", _blob_weight * _{term.WeightParameter}, {local}Blob);");
+                }
             }
             else if (term.IsBatchLevel)
             {

@@ -13,6 +13,7 @@ internal static class KnownSymbols
     public const string LossBatch = "global::SegLoss.Runtime.LossBatch";
     public const string LossBatchOptions = "global::SegLoss.Runtime.LossBatchOptions";
     public const string LossTerms = "global::SegLoss.Runtime.LossTerms";
+    public const string BlobLayout = "global::SegLoss.Runtime.BlobLayout";
     public const string ExpressionOps = "global::SegLoss.Runtime.ExpressionOps";
     public const string Arguments = "global::SegLoss.Runtime.LossArguments";
     public const string Breakdown = "global::SegLoss.Runtime.LossBreakdown";

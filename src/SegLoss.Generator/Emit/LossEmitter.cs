@@ -62,7 +62,7 @@ internal static class LossEmitter
             members.WriteConstructor(writer);
             writer.Line();
             members.WriteProperties(writer);
-            WriteEntryPoints(writer);
+            WriteEntryPoints(writer, plan.Options.Blob is not null);
             writer.Line();
             new EvaluateEmitter(plan).Write(writer);
             writer.Line();
@@ -70,10 +70,17 @@ internal static class LossEmitter
         });
     }
 
-    private static void WriteEntryPoints(SourceWriter writer)
+    private static void WriteEntryPoints(SourceWriter writer, bool blob)
     {
+        var noInstances = blob ? "null, " : "";
         writer.Line("/// <summary>The loss of <paramref name=\"input\"/> (logits <c>[N, C, *spatial]</c>) against <paramref name=\"target\"/>.</summary>");
-        writer.Line($"public override {KnownSymbols.Tensor} forward({KnownSymbols.Tensor} input, {KnownSymbols.Tensor} target) => Evaluate(input, target, null);");
+        writer.Line($"public override {KnownSymbols.Tensor} forward({KnownSymbols.Tensor} input, {KnownSymbols.Tensor} target) => Evaluate(input, target, {noInstances}null);");
+        if (blob)
+        {
+            writer.Line();
+            writer.Line("/// <summary>The loss with the target's instances given: an instance map <c>[N, *spatial]</c> or <c>[N, 1, *spatial]</c>, 0 for none.</summary>");
+            writer.Line($"public {KnownSymbols.Tensor} forward({KnownSymbols.Tensor} input, {KnownSymbols.Tensor} target, {KnownSymbols.Tensor} instances) => Evaluate(input, target, instances, null);");
+        }
         writer.Line();
         writer.Line("/// <summary>Each term's value (and per-class values of per-class terms), detached, for logging.</summary>");
         writer.Line($"public {KnownSymbols.Breakdown} breakdown({KnownSymbols.Tensor} input, {KnownSymbols.Tensor} target)");
@@ -81,7 +88,7 @@ internal static class LossEmitter
         {
             writer.Line($"using var noGrad = {KnownSymbols.Torch}.no_grad();");
             writer.Line($"var builder = new {KnownSymbols.BreakdownBuilder}();");
-            writer.Line("using var loss = Evaluate(input, target, builder);");
+            writer.Line($"using var loss = Evaluate(input, target, {noInstances}builder);");
             writer.Line("return builder.Build(loss);");
         });
     }

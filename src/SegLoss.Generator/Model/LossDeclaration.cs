@@ -26,7 +26,13 @@ internal sealed record LossOptions(
     bool BatchStatistics,
     int? IgnoreIndex,
     int Reduction,
-    EquatableArray<double>? ClassWeights);
+    EquatableArray<double>? ClassWeights,
+    BlobOptions? Blob = null);
+
+/// <summary>The options of <c>[Blob]</c>: the loss becomes main_weight·X + blob_weight·blob(X).</summary>
+/// <param name="ConnectivityRank">1 (faces), 2 (edges) or 3 (full) neighbourhoods of instances found in the target.</param>
+/// <param name="MaskLogits">Other instances get logit 0 (blob_loss README) rather than probability 0.</param>
+internal sealed record BlobOptions(double MainWeight, double BlobWeight, int ConnectivityRank, bool MaskLogits);
 
 /// <summary>How a scalar constructor argument is validated.</summary>
 internal enum ParameterRange

@@ -20,6 +20,7 @@ internal static class DeclarationReader
     public const string SegLossAttributeName = "SegLoss.SegLossAttribute";
     private const string TermAttributeName = "SegLoss.TermAttribute";
     private const string ParamAttributeName = "SegLoss.ParamAttribute";
+    private const string BlobAttributeName = "SegLoss.BlobAttribute";
 
     public static ReadResult Read(GeneratorAttributeSyntaxContext context, CancellationToken token)
     {
@@ -58,10 +59,15 @@ internal static class DeclarationReader
 
         var parameters = new List<(string Name, double Value, AttributeArguments Arguments)>();
         var sources = new List<TermSource>();
+        AttributeArguments? blob = null;
         foreach (var attribute in symbol.GetAttributes())
         {
             var name = attribute.AttributeClass?.ToDisplayString();
-            if (name == ParamAttributeName)
+            if (name == BlobAttributeName)
+            {
+                blob = new AttributeArguments(attribute, token);
+            }
+            else if (name == ParamAttributeName)
             {
                 var arguments = new AttributeArguments(attribute, token);
                 if (arguments.Constructor(0)?.Value is string parameterName && arguments.Constructor(1)?.Value is double value)
@@ -84,6 +90,11 @@ internal static class DeclarationReader
         }
 
         var names = new NameTable(diagnostics);
+        if (blob is not null)
+        {
+            options = options with { Blob = ReadBlob(blob, names, diagnostics) };
+        }
+
         SettleTermNames(sources, diagnostics);
         var declared = ReadParameters(parameters, names, diagnostics);
         var reader = new TermReader(options, declared, names, diagnostics);
@@ -106,6 +117,11 @@ internal static class DeclarationReader
             }
         }
 
+        if (blob is not null)
+        {
+            CheckBlobTerms(sources, terms, diagnostics);
+        }
+
         foreach (var (name, _, arguments) in parameters)
         {
             if (declared.ContainsKey(name) && !reader.UsedParameters.Contains(name))
@@ -123,6 +139,65 @@ internal static class DeclarationReader
             options,
             allParameters.ToEquatableArray(),
             terms.ToEquatableArray());
+    }
+
+    private static BlobOptions ReadBlob(AttributeArguments blob, NameTable names, List<DiagnosticInfo> diagnostics)
+    {
+        var main = blob.Double("MainWeight") ?? 2.0;
+        var weight = blob.Double("BlobWeight") ?? 1.0;
+        foreach (var (property, value) in new[] { ("MainWeight", main), ("BlobWeight", weight) })
+        {
+            if (!(value >= 0) || double.IsInfinity(value))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.ParameterOutOfRange,
+                    blob.NamedLocation(property),
+                    property,
+                    value.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+                    "a finite value >= 0"));
+            }
+        }
+
+        names.Reserve("main_weight", "[Blob]", blob.Location);
+        names.Reserve("blob_weight", "[Blob]", blob.Location);
+        return new BlobOptions(main, weight, blob.Int("Connectivity") ?? 3, blob.Int("Masking") == 1);
+    }
+
+    /// <summary>Blob terms are evaluated on per-instance sums one-vs-rest: per-class terms of per-class pixel sums only.</summary>
+    private static void CheckBlobTerms(List<TermSource> sources, List<TermModel> terms, List<DiagnosticInfo> diagnostics)
+    {
+        foreach (var term in terms)
+        {
+            var reason = BlobIncompatibility(Planning.Planner.Normalize(term.Expression));
+            if (reason is not null)
+            {
+                var source = sources.First(s => s.Name == term.Name);
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.BlobIncompatible, source.Arguments.Location, term.Name, reason));
+            }
+        }
+    }
+
+    private static string? BlobIncompatibility(Expr expression)
+    {
+        if (Binder.LevelOf(expression) is not { Level: Level.Statistic, PerClass: true })
+        {
+            return "is not per class (a pixel term averages its class sum over pixels; cross-entropy sums over classes)";
+        }
+
+        foreach (var node in Planning.Algebra.Nodes(expression))
+        {
+            switch (node)
+            {
+                case AggregateExpr { Aggregation: Aggregation.TopK or Aggregation.Lovasz or Aggregation.MeanBatch or Aggregation.SumAllClasses } aggregate:
+                    return $"uses {AggregationFacts.Name(aggregate.Aggregation)}(...)";
+                case FunctionExpr { Function: Function.Skeleton }:
+                    return "uses skel(...)";
+                case QuantityExpr { Kind: Quantity.TrueProbability or Quantity.TrueLogProbability or Quantity.TrueLogComplement or Quantity.Logit } quantity:
+                    return $"uses {QuantityFacts.Name(quantity.Kind)}";
+            }
+        }
+
+        return null;
     }
 
     private static bool CheckShape(INamedTypeSymbol symbol, ClassDeclarationSyntax syntax, List<DiagnosticInfo> diagnostics)

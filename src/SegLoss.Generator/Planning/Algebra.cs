@@ -72,6 +72,12 @@ internal static class Algebra
 
     private static Expr SimplifyBinary(BinaryOperator op, Expr left, Expr right)
     {
+        // A product with an exact zero is zero even against an infinite factor: y·log p with y = 0 and p = 0 is 0.
+        if (op == BinaryOperator.Multiply && (IsNumber(left, 0) || IsNumber(right, 0)))
+        {
+            return Zero;
+        }
+
         if (left is NumberExpr a && right is NumberExpr b)
         {
             return new NumberExpr(Evaluate(op, a.Value, b.Value));

@@ -40,6 +40,32 @@ internal static class ClassIndexForms
             : new ComposeExpr(everyClass, trueClass);
     }
 
+    /// <summary>A per-class pixel expression with y set to a constant at every class (blob loss).</summary>
+    public static Expr WithTarget(Expr values, double target) => Algebra.Simplify(SetTarget(values, target));
+
+    /// <summary>
+    /// The value of a per-class pixel expression at a voxel blob loss masks out: y = 0 and the probability that of a
+    /// masked probability (0) or of a masked logit (0 through the activation: 1/2 for a sigmoid, 1/C for a softmax).
+    /// </summary>
+    public static Expr Masked(Expr values, bool maskLogits, Activation declared)
+    {
+        Expr Probability(Activation tag) => (maskLogits, tag == Activation.Declared ? declared : tag) switch
+        {
+            (true, Activation.Sigmoid) => new NumberExpr(0.5),
+            (true, Activation.Softmax) => new BinaryExpr(BinaryOperator.Divide, Algebra.One, new QuantityExpr(Quantity.ClassCount, Activation.Declared, "")),
+            _ => Algebra.Zero,
+        };
+
+        var masked = Algebra.Rewrite(SetTarget(values, 0), node => node switch
+        {
+            QuantityExpr { Kind: Quantity.Probability } q => Probability(q.Activation),
+            QuantityExpr { Kind: Quantity.LogProbability } q => new FunctionExpr(Function.Log, new[] { Probability(q.Activation) }.ToEquatableArray()),
+            QuantityExpr { Kind: Quantity.LogComplement } q => new FunctionExpr(Function.Log, new Expr[] { new BinaryExpr(BinaryOperator.Subtract, Algebra.One, Probability(q.Activation)) }.ToEquatableArray()),
+            _ => null,
+        });
+        return Algebra.Simplify(masked);
+    }
+
     /// <summary>A spatial operator (<c>skel</c>) reads the full map of its operand, built once per operator.</summary>
     private static Expr MaterializeSpatial(Expr expr) =>
         Algebra.Rewrite(expr, static node => node is FunctionExpr { Function: Function.Skeleton } skeleton

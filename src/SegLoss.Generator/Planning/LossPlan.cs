@@ -43,7 +43,14 @@ internal sealed record StatisticPlan(
     Expr? EveryClass,
     Expr? TrueClass,
     Expr? Pixel,
-    Expr Dense);
+    Expr Dense)
+{
+    /// <summary>Blob loss: the statistic's pixel value with y = 1 at every class (what an instance's voxels add).</summary>
+    public Expr? BlobAtOne { get; init; }
+
+    /// <summary>Blob loss: the pixel value at a masked voxel of another instance (y = 0, p the masked probability).</summary>
+    public Expr? BlobMasked { get; init; }
+}
 
 /// <summary>A term over statistics. <see cref="Expression"/> is per class when <see cref="PerClass"/>.</summary>
 internal sealed record TermPlan(

@@ -15,7 +15,7 @@ internal static class Planner
 {
     public static LossPlan Plan(LossDeclaration declaration)
     {
-        var statistics = new StatisticRegistry();
+        var statistics = new StatisticRegistry(declaration.Options);
         var terms = new List<TermPlan>();
         foreach (var term in declaration.Terms)
         {

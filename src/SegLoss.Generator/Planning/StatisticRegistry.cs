@@ -26,7 +26,13 @@ internal sealed class StatisticRegistry
     private readonly Dictionary<string, StatisticPlan> _byKey = new();
     private readonly List<StatisticPlan> _all = new();
 
-    public StatisticRegistry() => ValidCount = Sum(Monomial.Unit);
+    private readonly LossOptions _options;
+
+    public StatisticRegistry(LossOptions options)
+    {
+        _options = options;
+        ValidCount = Sum(Monomial.Unit);
+    }
 
     /// <summary>The number of valid pixels <c>V</c> (always planned: every term needs it).</summary>
     public StatisticExpr ValidCount { get; }
@@ -44,6 +50,14 @@ internal sealed class StatisticRegistry
             plan = perClass
                 ? new StatisticPlan(name, StatisticKind.Sum, true, "Σx " + monomial.Key, index.EveryClass, index.TrueClass, null, values)
                 : new StatisticPlan(name, StatisticKind.Sum, false, "Σx " + monomial.Key, null, null, index.Pixel, values);
+            if (perClass && _options.Blob is { } blob)
+            {
+                plan = plan with
+                {
+                    BlobAtOne = ClassIndexForms.WithTarget(values, 1),
+                    BlobMasked = ClassIndexForms.Masked(values, blob.MaskLogits, _options.Activation),
+                };
+            }
             Add("sum:" + monomial.Key, plan);
         }
 

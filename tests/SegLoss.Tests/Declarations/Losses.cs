@@ -147,3 +147,23 @@ public partial class LovaszHingeLoss { }
 [ClDice(Iterations = 2)]
 [Dice]
 public partial class ClDiceLoss { }
+
+[SegLoss(Activation.Sigmoid)]
+[Dice]
+[Blob]
+public partial class BlobDice { }
+
+[SegLoss(Activation.Sigmoid)]
+[Dice]
+[Blob(Masking = BlobMasking.Logits, MainWeight = 1, BlobWeight = 3)]
+public partial class BlobDiceLogitMasking { }
+
+[SegLoss(Activation.None)]
+[Dice]
+public partial class ProbabilityDice { }
+
+[SegLoss(Activation.Softmax, IncludeBackground = false)]
+[Dice]
+[Tversky(Alpha = 0.3, Beta = 0.7)]
+[Blob(Connectivity = InstanceConnectivity.Face)]
+public partial class MultiClassBlob { }

@@ -220,6 +220,14 @@ public sealed class DiagnosticTests
         "SEGL022");
 
     [Fact]
+    public void Blob_of_a_term_that_is_not_per_class() => Single(
+        """
+        [SegLoss] [Dice] [[|CrossEntropy|]] [Blob]
+        public partial class BlobCrossEntropy { }
+        """,
+        "SEGL025");
+
+    [Fact]
     public void Unused_parameter_is_a_warning()
     {
         var harness = GeneratorHarness.For(

@@ -73,4 +73,16 @@ public sealed class SnapshotTests
         }
         """,
         "Training.TopK.g.cs");
+
+    [Fact]
+    public void BlobDice() => VerifyGenerated(
+        """
+        namespace Losses;
+
+        [SegLoss(Activation.Sigmoid)]
+        [Dice]
+        [Blob(MainWeight = 2, BlobWeight = 1)]
+        public partial class BlobDice { }
+        """,
+        "Losses.BlobDice.g.cs");
 }

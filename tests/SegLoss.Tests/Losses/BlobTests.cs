@@ -1,0 +1,168 @@
+using System.Linq;
+using SegLoss.Runtime.Components;
+using SegLoss.Tests.Declarations;
+using SegLoss.Tests.Infrastructure;
+using static TorchSharp.torch;
+
+namespace SegLoss.Tests.Losses;
+
+/// <summary>Blob loss against a direct loop over instances, finite differences, and its edge cases.</summary>
+public sealed class BlobTests
+{
+    private static double Value(Tensor t) => t.to_type(ScalarType.Float64).item<double>();
+
+    /// <summary>Binary targets with several blobs per sample (sample 2 has none when <paramref name="emptySample"/>).</summary>
+    private static Tensor BinaryTarget(bool emptySample)
+    {
+        var labels = LossHarness.Labels(new long[] { 3, 9, 9 }, 2, seed: 31);
+        var target = labels.gt(0).to_type(ScalarType.Float64).unsqueeze(1);
+        if (emptySample)
+        {
+            target[2] = zeros_like(target[2]);
+        }
+
+        return target;
+    }
+
+    /// <summary>blob_loss itself: every instance through the whole-image loss with the other instances masked out.</summary>
+    private static Tensor LoopReference(Tensor logits, Tensor target, bool maskLogits, double main, double blob)
+    {
+        using var dice = new SigmoidDice();
+        using var probabilityDice = new ProbabilityDice();
+        var instances = ConnectedComponents.Label(target.squeeze(1), Connectivity.Full).Labels;
+        Tensor? blobSum = null;
+        var samplesWithInstances = 0;
+        for (var n = 0; n < target.shape[0]; n++)
+        {
+            var count = (int)instances[n].max().item<long>();
+            if (count == 0)
+            {
+                continue;
+            }
+
+            samplesWithInstances++;
+            Tensor? sampleSum = null;
+            for (var k = 1; k <= count; k++)
+            {
+                var keep = instances[n].eq(0).logical_or(instances[n].eq(k)).unsqueeze(0).unsqueeze(0).to_type(logits.dtype);
+                var own = instances[n].eq(k).unsqueeze(0).unsqueeze(0).to_type(logits.dtype);
+                var probabilities = maskLogits ? (logits[n..(n + 1)] * keep).sigmoid() : logits[n..(n + 1)].sigmoid() * keep;
+                var value = probabilityDice.call(probabilities, own);
+                sampleSum = sampleSum is null ? value : sampleSum + value;
+            }
+
+            var sampleMean = sampleSum! / count;
+            blobSum = blobSum is null ? sampleMean : blobSum + sampleMean;
+        }
+
+        var whole = dice.call(logits, target);
+        return blobSum is null ? main * whole : main * whole + blob * blobSum / samplesWithInstances;
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void Blob_Dice_equals_a_loop_over_instances_in_value_and_gradient(bool maskLogits, bool emptySample)
+    {
+        using var scope = NewDisposeScope();
+        using Loss loss = maskLogits ? new BlobDiceLogitMasking() : new BlobDice();
+        var target = BinaryTarget(emptySample);
+        var logits = randn(target.shape, ScalarType.Float64, generator: new TorchSharp.torch.Generator(5)) * 2;
+        var (value, gradient) = LossHarness.ValueAndGradient(x => loss.call(x, target), logits);
+        var (expected, expectedGradient) = LossHarness.ValueAndGradient(
+            x => LoopReference(x, target, maskLogits, maskLogits ? 1 : 2, maskLogits ? 3 : 1), logits);
+
+        Assert.Equal(expected, value, 12);
+        for (var i = 0; i < gradient.Length; i++)
+        {
+            Assert.Equal(expectedGradient[i], gradient[i], 12);
+        }
+    }
+
+    [Fact]
+    public void A_batch_without_instances_keeps_only_the_main_term()
+    {
+        using var scope = NewDisposeScope();
+        using var blob = new BlobDice();
+        using var dice = new SigmoidDice();
+        var target = zeros(2, 1, 6, 6, dtype: ScalarType.Float64);
+        var logits = randn(2, 1, 6, 6, dtype: ScalarType.Float64);
+        Assert.Equal(2 * Value(dice.call(logits, target)), Value(blob.call(logits, target)), 14);
+    }
+
+    [Fact]
+    public void An_instance_map_can_be_given()
+    {
+        using var scope = NewDisposeScope();
+        using var loss = new BlobDice();
+        var target = BinaryTarget(emptySample: false);
+        var logits = randn(target.shape, ScalarType.Float64);
+        var instances = ConnectedComponents.Label(target.squeeze(1), Connectivity.Full).Labels;
+        Assert.Equal(Value(loss.call(logits, target)), Value(loss.forward(logits, target, instances)), 14);
+
+        // One instance of everything: blob Dice is the Dice of the whole foreground.
+        var single = target.squeeze(1).to_type(ScalarType.Int64);
+        using var dice = new SigmoidDice();
+        Assert.Equal(3 * Value(dice.call(logits, target)), Value(loss.forward(logits, target, single)), 12);
+    }
+
+    [Theory]
+    [InlineData(nameof(BlobDice))]
+    [InlineData(nameof(MultiClassBlob))]
+    public void Gradient_matches_finite_differences(string name)
+    {
+        using var scope = NewDisposeScope();
+        using Loss loss = name == nameof(BlobDice) ? new BlobDice() : new MultiClassBlob();
+        if (name == nameof(BlobDice))
+        {
+            var target = BinaryTarget(emptySample: true);
+            LossHarness.CheckGradient(x => loss.call(x, target), randn(target.shape, ScalarType.Float64, generator: new TorchSharp.torch.Generator(9)));
+        }
+        else
+        {
+            var labels = LossHarness.Labels(new long[] { 2, 7, 8 }, 3, seed: 41);
+            LossHarness.CheckGradient(x => loss.call(x, labels), LossHarness.Logits(labels, 3, seed: 42));
+        }
+    }
+
+    [Fact]
+    public void Multi_class_blob_is_one_vs_rest_per_class()
+    {
+        using var scope = NewDisposeScope();
+        using var loss = new MultiClassBlob(main_weight: 0, blob_weight: 1);
+        var labels = zeros(new long[] { 1, 6, 6 }, ScalarType.Int64);
+        labels[0, 0, 0] = tensor(1L);
+        labels[0, 5, 5] = tensor(1L);
+        labels[0, 2, 2] = tensor(2L);
+        var logits = LossHarness.Logits(labels, 3, seed: 3);
+        var value = Value(loss.call(logits, labels));
+        Assert.True(double.IsFinite(value) && value > 0);
+        Assert.Equal(new long[] { 1 }, new MultiClassBlob(reduction: Reduction.None).call(logits, labels).shape);
+    }
+
+    private sealed class Loss : System.IDisposable
+    {
+        private readonly TorchSharp.Loss<Tensor, Tensor, Tensor> _inner;
+        private readonly System.Func<Tensor, Tensor, Tensor, Tensor> _withInstances;
+
+        private Loss(TorchSharp.Loss<Tensor, Tensor, Tensor> inner, System.Func<Tensor, Tensor, Tensor, Tensor> withInstances)
+        {
+            _inner = inner;
+            _withInstances = withInstances;
+        }
+
+        public static implicit operator Loss(BlobDice loss) => new(loss, loss.forward);
+
+        public static implicit operator Loss(BlobDiceLogitMasking loss) => new(loss, loss.forward);
+
+        public static implicit operator Loss(MultiClassBlob loss) => new(loss, loss.forward);
+
+        public Tensor call(Tensor input, Tensor target) => _inner.call(input, target);
+
+        public Tensor forward(Tensor input, Tensor target, Tensor instances) => _withInstances(input, target, instances);
+
+        public void Dispose() => _inner.Dispose();
+    }
+}
