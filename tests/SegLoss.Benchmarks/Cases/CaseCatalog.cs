@@ -11,5 +11,11 @@ public static class CaseCatalog
     {
         () => new LossCases.DiceCrossEntropy2D(),
         () => new LossCases.DiceCrossEntropy3D(),
+        () => new EdtCases.Edt2D512(anisotropic: false),
+        () => new EdtCases.Edt2D512(anisotropic: true),
+        () => new EdtCases.Edt3D128(anisotropic: false),
+        () => new EdtCases.Edt3D128(anisotropic: true),
+        () => new EdtCases.Edt3D256x256x128(anisotropic: false),
+        () => new EdtCases.Edt3D256x256x128(anisotropic: true),
     };
 }
