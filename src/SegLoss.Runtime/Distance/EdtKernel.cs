@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Threading.Tasks;
 
 namespace SegLoss.Runtime.Distance;
@@ -7,7 +8,7 @@ namespace SegLoss.Runtime.Distance;
 /// <summary>
 /// The separable exact Euclidean distance transform over raw memory, for every volume of a <see cref="GridLayout"/> at
 /// once. Squared distances are computed axis by axis (Meijster et al. 2000; Felzenszwalb and Huttenlocher 2012): first
-/// along the contiguous last axis by two scans (steps to the nearest background voxel of the line), then along every
+/// along the contiguous last axis (steps to the nearest background voxel of the line), then along every
 /// other axis as the lower envelope of parabolas (<see cref="LowerEnvelope"/>). After the pass along axis <c>k</c>, each
 /// value is the squared distance to the nearest background voxel that differs only in axes <c>k..D-1</c>, so after
 /// the last pass it is the exact squared Euclidean distance. The last pass writes the result (its square root, or the
@@ -17,7 +18,8 @@ namespace SegLoss.Runtime.Distance;
 /// Lines are split into fixed chunks of about <see cref="ChunkVoxels"/> voxels run by <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/>;
 /// every line is computed by one thread with the same arithmetic whatever the split, so the result is bitwise the same
 /// for any thread count. Axes other than the last are processed in panels of <see cref="PanelWidth"/> adjacent lines:
-/// a panel is copied row by row (contiguous reads) into a transposed scratch buffer, transformed, and written back.
+/// a panel is copied row by row (contiguous reads and writes) into a small scratch buffer, where its lines are
+/// <see cref="PanelWidth"/> elements apart, transformed there, and copied back.
 /// </remarks>
 internal sealed unsafe class EdtKernel
 {
@@ -82,7 +84,7 @@ internal sealed unsafe class EdtKernel
         Parallel.For(0, count, _parallel, body);
     }
 
-    /// <summary>The pass along the contiguous last axis: two scans per line on the mask.</summary>
+    /// <summary>The pass along the contiguous last axis: runs of foreground between zeros of the mask.</summary>
     private void LastAxisPass()
     {
         var dims = _layout.Dims;
@@ -91,58 +93,86 @@ internal sealed unsafe class EdtKernel
         var linesPerChunk = Math.Max(1, ChunkVoxels / n);
         var chunks = (lines + linesPerChunk - 1) / linesPerChunk;
         var final = dims.Length == 1;
-        var spacing = _layout.Spacing[^1];
+        var squares = Squares(n, _layout.Spacing[^1]);
         For(chunks, chunk =>
         {
-            var end = Math.Min(lines, (chunk + 1) * linesPerChunk);
-            for (var line = chunk * linesPerChunk; line < end; line++)
+            fixed (double* squaresPointer = squares)
             {
-                var offset = (long)line * n;
-                ScanLine(_mask + offset, _work + offset, n, spacing);
-                if (final)
+                var end = Math.Min(lines, (chunk + 1) * linesPerChunk);
+                for (var line = chunk * linesPerChunk; line < end; line++)
                 {
-                    WriteFinal(offset, _work + offset, n);
+                    var offset = (long)line * n;
+                    ScanLine(_mask + offset, _work + offset, n, squaresPointer);
+                    if (final)
+                    {
+                        WriteFinal(offset, _work + offset, n);
+                    }
                 }
             }
         });
     }
 
-    /// <summary>Squared distance along the line to the nearest zero of the mask, or +inf when the line has none.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ScanLine(byte* mask, double* values, int n, double spacing)
+    /// <summary><c>(k * spacing)^2</c> for <c>k = 0..n</c>: the squared distance of <c>k</c> steps along the axis.</summary>
+    private static double[] Squares(int n, double spacing)
     {
-        // Forward: steps since the last zero; backward: steps to the next zero, whichever is smaller.
-        var last = -1;
-        for (var p = 0; p < n; p++)
+        var squares = new double[n + 1];
+        for (var k = 0; k <= n; k++)
         {
-            if (mask[p] == 0)
+            var distance = k * spacing;
+            squares[k] = distance * distance;
+        }
+
+        return squares;
+    }
+
+    /// <summary>
+    /// Squared distance along the line to the nearest zero of the mask, or +inf when the line has none: zeros and runs
+    /// of foreground are found with vectorized searches, and each run is filled from the zeros that bound it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScanLine(byte* mask, double* values, int n, double* squares)
+    {
+        var line = new ReadOnlySpan<byte>(mask, n);
+        var p = 0;
+        while (p < n)
+        {
+            var foreground = line[p..].IndexOfAnyExcept((byte)0);
+            var start = foreground < 0 ? n : p + foreground;
+            new Span<double>(values + p, start - p).Clear();
+            if (start == n)
             {
-                last = p;
-                values[p] = 0;
+                return;
+            }
+
+            var background = line[start..].IndexOf((byte)0);
+            var end = background < 0 ? n : start + background;
+            if (start > 0 && end < n)
+            {
+                for (p = start; p < end; p++)
+                {
+                    values[p] = squares[Math.Min(p - start + 1, end - p)];
+                }
+            }
+            else if (start > 0)
+            {
+                for (p = start; p < end; p++)
+                {
+                    values[p] = squares[p - start + 1];
+                }
+            }
+            else if (end < n)
+            {
+                for (p = start; p < end; p++)
+                {
+                    values[p] = squares[end - p];
+                }
             }
             else
             {
-                values[p] = last < 0 ? double.PositiveInfinity : p - last;
-            }
-        }
-
-        var next = -1;
-        for (var p = n - 1; p >= 0; p--)
-        {
-            if (mask[p] == 0)
-            {
-                next = p;
-                continue;
+                new Span<double>(values, n).Fill(double.PositiveInfinity);
             }
 
-            var steps = values[p];
-            if (next >= 0 && next - p < steps)
-            {
-                steps = next - p;
-            }
-
-            var distance = steps * spacing;
-            values[p] = distance * distance;
+            p = end;
         }
     }
 
@@ -184,7 +214,7 @@ internal sealed unsafe class EdtKernel
                     Gather(_work + start, input, n, stride, width);
                     for (var b = 0; b < width; b++)
                     {
-                        LowerEnvelope.Transform(input + b * n, output + b * n, n, spacing, rootsPointer, scratchPointer);
+                        LowerEnvelope.Transform(input + b, output + b, n, PanelWidth, spacing, rootsPointer, scratchPointer);
                     }
 
                     if (final)
@@ -200,44 +230,51 @@ internal sealed unsafe class EdtKernel
         });
     }
 
-    /// <summary>Copies <paramref name="width"/> adjacent strided lines into consecutive rows of <paramref name="lines"/>.</summary>
+    /// <summary>
+    /// Copies <paramref name="width"/> adjacent strided lines into a panel: row <c>i</c> of the panel (its
+    /// <see cref="PanelWidth"/> slots) holds element <c>i</c> of each line, so the copy moves contiguous rows.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gather(double* source, double* lines, int n, int stride, int width)
+    private static void Gather(double* source, double* panel, int n, int stride, int width)
     {
         for (var i = 0; i < n; i++)
         {
-            var row = source + (long)i * stride;
-            for (var b = 0; b < width; b++)
-            {
-                lines[b * n + i] = row[b];
-            }
+            new ReadOnlySpan<double>(source + (long)i * stride, width).CopyTo(new Span<double>(panel + i * PanelWidth, width));
         }
     }
 
     /// <summary>The inverse of <see cref="Gather"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Scatter(double* lines, double* destination, int n, int stride, int width)
+    private static void Scatter(double* panel, double* destination, int n, int stride, int width)
     {
         for (var i = 0; i < n; i++)
         {
-            var row = destination + (long)i * stride;
-            for (var b = 0; b < width; b++)
-            {
-                row[b] = lines[b * n + i];
-            }
+            new ReadOnlySpan<double>(panel + i * PanelWidth, width).CopyTo(new Span<double>(destination + (long)i * stride, width));
         }
     }
 
     /// <summary><see cref="Scatter"/> into the destination as the final result (the distance, or its square).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ScatterFinal(double* lines, long start, int n, int stride, int width)
+    private void ScatterFinal(double* panel, long start, int n, int stride, int width)
     {
+        if (!_squared)
+        {
+            SquareRoots(panel, n * PanelWidth);
+        }
+
+        if (_floatDestination == null)
+        {
+            Scatter(panel, _doubleDestination + start, n, stride, width);
+            return;
+        }
+
         for (var i = 0; i < n; i++)
         {
-            var offset = start + (long)i * stride;
+            var row = _floatDestination + start + (long)i * stride;
+            var values = panel + i * PanelWidth;
             for (var b = 0; b < width; b++)
             {
-                Store(offset + b, lines[b * n + i]);
+                row[b] = (float)values[b];
             }
         }
     }
@@ -246,23 +283,44 @@ internal sealed unsafe class EdtKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteFinal(long start, double* values, int n)
     {
+        if (!_squared)
+        {
+            SquareRoots(values, n);
+        }
+
+        if (_floatDestination == null)
+        {
+            var destination = _doubleDestination + start;
+            if (destination != values)
+            {
+                new ReadOnlySpan<double>(values, n).CopyTo(new Span<double>(destination, n));
+            }
+
+            return;
+        }
+
         for (var i = 0; i < n; i++)
         {
-            Store(start + i, values[i]);
+            _floatDestination[start + i] = (float)values[i];
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Store(long index, double squaredDistance)
+    /// <summary>Square roots in place, several at a time (correctly rounded either way, so the same bits as Math.Sqrt).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SquareRoots(double* values, int count)
     {
-        var value = _squared ? squaredDistance : Math.Sqrt(squaredDistance);
-        if (_floatDestination != null)
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            _floatDestination[index] = (float)value;
+            for (; i <= count - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                Vector256.Store(Vector256.Sqrt(Vector256.Load(values + i)), values + i);
+            }
         }
-        else
+
+        for (; i < count; i++)
         {
-            _doubleDestination[index] = value;
+            values[i] = Math.Sqrt(values[i]);
         }
     }
 }

@@ -19,29 +19,29 @@ internal static unsafe class LowerEnvelope
 {
     /// <summary>
     /// Transforms <paramref name="n"/> samples <paramref name="f"/> (non-negative or +inf) into <paramref name="d"/>
-    /// (a distinct buffer) with spacing <paramref name="s"/>. <paramref name="scratch"/> holds <c>3n</c> doubles,
-    /// <paramref name="roots"/> <c>n</c> ints.
+    /// (a distinct buffer), both <paramref name="stride"/> elements apart, with spacing <paramref name="s"/>.
+    /// <paramref name="scratch"/> holds <c>3n</c> doubles, <paramref name="roots"/> <c>n</c> ints.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Transform(double* f, double* d, int n, double s, int* roots, double* scratch)
+    public static void Transform(double* f, double* d, int n, int stride, double s, int* roots, double* scratch)
     {
         var p = 0;
         while (p < n)
         {
-            if (f[p] == 0)
+            if (f[p * stride] == 0)
             {
-                d[p] = 0;
+                d[p * stride] = 0;
                 p++;
                 continue;
             }
 
             var start = p;
-            while (p < n && f[p] != 0)
+            while (p < n && f[p * stride] != 0)
             {
                 p++;
             }
 
-            Run(f, d, start > 0 ? start - 1 : start, p < n ? p : p - 1, start, p, s, roots, scratch, scratch + n, scratch + 2 * n);
+            Run(f, d, stride, start > 0 ? start - 1 : start, p < n ? p : p - 1, start, p, s, roots, scratch, scratch + n, scratch + 2 * n);
         }
     }
 
@@ -51,13 +51,13 @@ internal static unsafe class LowerEnvelope
     /// <c>numerators[j] / denominators[j]</c> on (<c>j >= 1</c>; the first from -inf), where it meets parabola <c>j - 1</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run(double* f, double* d, int firstSite, int lastSite, int start, int end, double s, int* roots, double* heights, double* numerators, double* denominators)
+    private static void Run(double* f, double* d, int stride, int firstSite, int lastSite, int start, int end, double s, int* roots, double* heights, double* numerators, double* denominators)
     {
         var twoSquared = 2.0 * s * s;
         var k = -1;
         for (var q = firstSite; q <= lastSite; q++)
         {
-            var fq = f[q];
+            var fq = f[q * stride];
             if (fq == double.PositiveInfinity)
             {
                 continue;
@@ -98,7 +98,7 @@ internal static unsafe class LowerEnvelope
         {
             for (var p = start; p < end; p++)
             {
-                d[p] = double.PositiveInfinity;
+                d[p * stride] = double.PositiveInfinity;
             }
 
             return;
@@ -114,7 +114,7 @@ internal static unsafe class LowerEnvelope
 
             var r = roots[j];
             var offset = (p - r) * s;
-            d[p] = f[r] + offset * offset;
+            d[p * stride] = f[r * stride] + offset * offset;
         }
     }
 }
