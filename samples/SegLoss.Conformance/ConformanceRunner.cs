@@ -25,7 +25,7 @@ public static class ConformanceRunner
     private static readonly ILossMapping[] Mappings = { new MonaiMapping(), new SegLossOdysseyMapping(), new SmpMapping(), new FormulaMapping(), new BlobMapping() };
 
     /// <summary>Kernel fixtures: one check per kind, each a class in Fixtures/.</summary>
-    private static readonly IFixtureCheck[] FixtureChecks = { new ComponentsFixtureCheck() };
+    private static readonly IFixtureCheck[] FixtureChecks = { new EdtFixtureCheck(), new ComponentsFixtureCheck() };
 
     public static IReadOnlyList<FileOutcome> Run(IEnumerable<string> folders)
     {

@@ -15,5 +15,11 @@ public static class CaseCatalog
         () => new LabelCases.Tensor3D(Connectivity.C26),
         () => new LabelCases.Tensor3D(Connectivity.C6),
         () => new LabelCases.Array3D(),
+        () => new EdtCases.Edt2D512(anisotropic: false),
+        () => new EdtCases.Edt2D512(anisotropic: true),
+        () => new EdtCases.Edt3D128(anisotropic: false),
+        () => new EdtCases.Edt3D128(anisotropic: true),
+        () => new EdtCases.Edt3D256x256x128(anisotropic: false),
+        () => new EdtCases.Edt3D256x256x128(anisotropic: true),
     };
 }

@@ -36,17 +36,21 @@ public sealed class ConformanceCommandTests : IDisposable
         var altered = JsonNode.Parse(File.ReadAllText(Path.Combine(TestPaths.Golden, "focal__slo__2d.json")))!;
         altered["value"] = altered["value"]!.GetValue<double>() * 1.001;
         File.WriteAllText(Path.Combine(_folder, "b_fail.json"), altered.ToJsonString());
+        var unknown = JsonNode.Parse(File.ReadAllText(Path.Combine(TestPaths.Golden, "ce__slo__2d.json")))!;
+        unknown["anchor"] = "nobody's library";
+        File.WriteAllText(Path.Combine(_folder, "c_unsupported.json"), unknown.ToJsonString());
         Directory.CreateDirectory(Path.Combine(_folder, "edt"));
-        File.Copy(Path.Combine(TestPaths.Golden, "edt", "edt_2d_64x64_iso.json"), Path.Combine(_folder, "edt", "c.json"));
+        File.Copy(Path.Combine(TestPaths.Golden, "edt", "edt_2d_64x64_iso.json"), Path.Combine(_folder, "edt", "d.json"));
 
         var (exitCode, lines) = RunCommand(_folder);
 
         Assert.Equal(1, exitCode);
-        Assert.Equal(4, lines.Length);
+        Assert.Equal(5, lines.Length);
         Assert.Equal("PASS a_pass.json", lines[0]);
         Assert.StartsWith("FAIL b_fail.json value ", lines[1]);
-        Assert.StartsWith("UNSUPPORTED " + Path.Combine("edt", "c.json") + " ", lines[2]);
-        Assert.Equal("1 passed, 1 failed, 1 unsupported", lines[3]);
+        Assert.StartsWith("UNSUPPORTED c_unsupported.json ", lines[2]);
+        Assert.Equal("PASS " + Path.Combine("edt", "d.json"), lines[3]);
+        Assert.Equal("2 passed, 1 failed, 1 unsupported", lines[4]);
     }
 
     [Fact]
