@@ -98,8 +98,10 @@ public static class ConformanceRunner
             var input = tensor(golden.Values, golden.Shape, ScalarType.Float64).requires_grad_(true);
             var target = MakeTarget(file);
             var value = file.Root.TryGetProperty("instances", out _)
-                ? CallWithInstances(loss, input, target, file)
-                : loss.call(input, target);
+                ? CallWithExtra(loss, input, target, file, "instances", ScalarType.Int64)
+                : file.Root.TryGetProperty("dist", out var dist) && dist.ValueKind == System.Text.Json.JsonValueKind.Object
+                    ? CallWithExtra(loss, input, target, file, "dist", ScalarType.Float64)
+                    : loss.call(input, target);
             value.backward();
             var gradient = input.grad!.data<double>().ToArray();
             var tolerance = file.IsReducedPrecision ? 1e-6 : 1e-9;
@@ -132,14 +134,19 @@ public static class ConformanceRunner
         }
     }
 
-    /// <summary>Blob losses take the file's instance map through their three-argument forward.</summary>
-    private static Tensor CallWithInstances(TorchSharp.Loss<Tensor, Tensor, Tensor> loss, Tensor input, Tensor target, GoldenFile file)
+    /// <summary>
+    /// The file's instance map (blob losses) or distance map (the map fed to a boundary loss) through the generated
+    /// three-argument forward.
+    /// </summary>
+    private static Tensor CallWithExtra(TorchSharp.Loss<Tensor, Tensor, Tensor> loss, Tensor input, Tensor target, GoldenFile file, string field, ScalarType type)
     {
-        var map = FlatArray.Read(file.Root.GetProperty("instances"));
-        var instances = tensor(map.Values.Select(v => (long)v).ToArray(), map.Shape, ScalarType.Int64);
+        var map = FlatArray.Read(file.Root.GetProperty(field));
+        var extra = type == ScalarType.Int64
+            ? tensor(map.Values.Select(v => (long)v).ToArray(), map.Shape, type)
+            : tensor(map.Values, map.Shape, type);
         var forward = loss.GetType().GetMethod("forward", new[] { typeof(Tensor), typeof(Tensor), typeof(Tensor) })
-            ?? throw new InvalidOperationException("the declaration has no forward(input, target, instances): is it a [Blob] loss?");
-        return (Tensor)forward.Invoke(loss, new object[] { input, target, instances })!;
+            ?? throw new InvalidOperationException($"the declaration has no forward(input, target, {field}) for the file's '{field}'");
+        return (Tensor)forward.Invoke(loss, new object[] { input, target, extra })!;
     }
 
     /// <summary>Class indices become int64; one-hot and binary targets float64.</summary>

@@ -55,14 +55,15 @@ public static class Declare
             ("ClassWeights", classWeights),
             ("IgnoreIndex", ignoreIndex));
 
-    public static string Term(string expression, string? name = null, double? weight = null, bool? batchStatistics = null, double[]? classWeights = null) =>
+    public static string Term(string expression, string? name = null, double? weight = null, bool? batchStatistics = null, double[]? classWeights = null, bool? includeBackground = null) =>
         Attribute(
             "Term",
             ("", expression),
             ("Name", name),
             ("Weight", weight),
             ("BatchStatistics", batchStatistics),
-            ("ClassWeights", classWeights));
+            ("ClassWeights", classWeights),
+            ("IncludeBackground", includeBackground));
 
     public static string Param(string name, double value) => $"[Param({Text(name)}, {Number(value)})]";
 

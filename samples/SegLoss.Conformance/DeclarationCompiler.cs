@@ -84,6 +84,7 @@ public static class DeclarationCompiler
     {
         var files = sources.Select(pair => $"using SegLoss;\nnamespace {Namespace};\n\n{pair.Value}");
         var (compilation, run) = Generate(files, assemblyName);
+        DumpGeneratedSources(run, assemblyName);
         var diagnostics = run.Diagnostics.Concat(compilation.GetDiagnostics())
             .Where(d => d.Severity >= DiagnosticSeverity.Warning)
             .ToList();
@@ -100,6 +101,21 @@ public static class DeclarationCompiler
         }
 
         return (Assembly.Load(stream.ToArray()), null);
+    }
+
+    /// <summary>With SEGLOSS_DUMP_GENERATED=FOLDER set, writes the generated sources there (to read what a mapping compiles to).</summary>
+    private static void DumpGeneratedSources(GeneratorDriverRunResult run, string assemblyName)
+    {
+        if (Environment.GetEnvironmentVariable("SEGLOSS_DUMP_GENERATED") is not { Length: > 0 } folder)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(folder);
+        foreach (var source in run.Results.SelectMany(r => r.GeneratedSources))
+        {
+            File.WriteAllText(Path.Combine(folder, assemblyName + "." + source.HintName), source.SourceText.ToString());
+        }
     }
 
     private static readonly Lazy<MetadataReference[]> References = new(() =>

@@ -39,8 +39,10 @@ public sealed class GoldenFile
 
     public string Notes => Root.TryGetProperty("notes", out var n) ? n.GetString() ?? "" : "";
 
-    /// <summary>Files whose anchor computes in float32 say PRECISION in their notes: compared at 1e-6.</summary>
-    public bool IsReducedPrecision => Notes.Contains("PRECISION", StringComparison.Ordinal);
+    /// <summary>
+    /// Files whose anchor computes in float32 say so in their notes ("PRECISION", or "float32 precision"): compared at 1e-6.
+    /// </summary>
+    public bool IsReducedPrecision => Notes.Contains("PRECISION", StringComparison.OrdinalIgnoreCase);
 
     public FlatArray Input => FlatArray.Read(Root.GetProperty("input"));
 

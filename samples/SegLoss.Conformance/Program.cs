@@ -8,6 +8,7 @@ if (args.Length == 0 || args.Any(a => a is "-h" or "--help"))
 {
     Console.WriteLine("usage: SegLoss.Conformance FOLDER [FOLDER...]");
     Console.WriteLine("Checks every *.json golden file below the folders; prints PASS/FAIL/UNSUPPORTED per file and a summary.");
+    Console.WriteLine("SEGLOSS_DUMP_GENERATED=FOLDER writes the generated loss sources there.");
     return args.Length == 0 ? 2 : 0;
 }
 

@@ -44,4 +44,22 @@ public sealed class SegLossAttribute : Attribute
     /// entry 0. Unset: all ones.
     /// </summary>
     public double[]? ClassWeights { get; set; }
+
+    /// <summary>
+    /// The voxel spacing per spatial axis for distance maps (<c>sdist dist pdist penalty</c>); unset: 1 along every axis.
+    /// </summary>
+    public double[]? Spacing { get; set; }
+
+    /// <summary>The convention of the unsigned distance fields <c>dist</c> and <c>pdist</c>.</summary>
+    public DistanceField DistanceField { get; set; }
+}
+
+/// <summary>The unsigned distance field edt(m) + edt(~m) of the Hausdorff losses, as each reference defines its edge cases.</summary>
+public enum DistanceField
+{
+    /// <summary>MONAI's HausdorffDTLoss: zero for a mask without foreground and for a mask without background.</summary>
+    Monai = 0,
+
+    /// <summary>SegLossOdyssey's HDDTBinaryLoss: zero for a mask without foreground only.</summary>
+    SegLossOdyssey = 1,
 }

@@ -41,6 +41,24 @@ public static class LossArguments
         return (double[])weights.Clone();
     }
 
+    /// <summary>Null, or one finite spacing &gt; 0 per spatial axis (copied).</summary>
+    public static double[]? Spacing(double[]? spacing, string name)
+    {
+        if (spacing is null)
+        {
+            return null;
+        }
+
+        if (spacing.Length == 0 || spacing.Any(s => !(s > 0) || double.IsInfinity(s)))
+        {
+            throw new ArgumentException(
+                $"{name} must hold one finite spacing > 0 per spatial axis; got [{string.Join(", ", spacing.Select(s => s.ToString("R", CultureInfo.InvariantCulture)))}].",
+                name);
+        }
+
+        return (double[])spacing.Clone();
+    }
+
     /// <summary>The TorchSharp reduction a generated loss reports through <c>Loss.reduction</c>.</summary>
     public static TorchSharp.torch.nn.Reduction ToTorch(Reduction reduction) => reduction switch
     {

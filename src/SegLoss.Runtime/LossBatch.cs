@@ -181,6 +181,48 @@ public sealed class LossBatch
     public Tensor Compose(double everyClass, Tensor? atTrueClass) =>
         Compose(full(new long[] { Samples, Classes, Pixels }, everyClass, Input.dtype, Input.device), atTrueClass);
 
+    /// <summary>
+    /// A distance map of the target, per class <c>[N, C, X]</c> in the compute type (constant for autograd):
+    /// <paramref name="precomputed"/> (<c>[N, C, *spatial]</c>) when given, else computed exactly with the spacing.
+    /// </summary>
+    public Tensor DistanceMap(Distance.DistanceMapConvention convention, double[]? spacing, Tensor? precomputed)
+    {
+        if (precomputed is not null)
+        {
+            var expected = new[] { Samples, Classes }.Concat(SpatialShape).ToArray();
+            if (!precomputed.shape.SequenceEqual(expected) || !TensorShapes.IsFloating(precomputed.dtype))
+            {
+                throw new ArgumentException(
+                    $"distances must be a floating-point map {TensorShapes.Format(expected)} (one per class); got {precomputed.dtype} {TensorShapes.Format(precomputed)}.",
+                    "distances");
+            }
+
+            return precomputed.detach().to_type(Input.dtype).reshape(Samples, Classes, Pixels);
+        }
+
+        var members = HasClassIndices
+            ? RequireLabels().eq(arange(Classes, ScalarType.Int64, Input.device).view(1, -1, 1))
+            : Target.gt(0.5);
+        return Distances(members, convention, spacing);
+    }
+
+    /// <summary>The distance map of the thresholded prediction <c>p &gt; 0.5</c>, per class (constant for autograd).</summary>
+    public Tensor PredictionDistanceMap(Tensor probabilities, Distance.DistanceMapConvention convention, double[]? spacing) =>
+        Distances(probabilities.detach().gt(0.5), convention, spacing);
+
+    private Tensor Distances(Tensor members, Distance.DistanceMapConvention convention, double[]? spacing)
+    {
+        if (spacing is not null && spacing.Length != SpatialShape.Length)
+        {
+            throw new ArgumentException($"spacing has {spacing.Length} entries but the input has {SpatialShape.Length} spatial axes.", nameof(spacing));
+        }
+
+        using var noGrad = no_grad();
+        var spatial = new[] { Samples, Classes }.Concat(SpatialShape).ToArray();
+        var maps = Distance.DistanceMaps.Compute(members.expand(Samples, Classes, Pixels).reshape(spatial), SpatialShape.Length, convention, spacing, ScalarType.Float64);
+        return maps.to_type(Input.dtype).to(Input.device).reshape(Samples, Classes, Pixels);
+    }
+
     /// <summary>Per-class values broadcast to <c>[N, C, X]</c>.</summary>
     public Tensor PerClass(Tensor values) => values.expand(Samples, Classes, Pixels);
 
@@ -190,6 +232,60 @@ public sealed class LossBatch
         var spatial = new[] { Samples, Classes }.Concat(SpatialShape).ToArray();
         var skeleton = Kernels.SoftSkeleton.Compute(PerClass(maps).reshape(spatial), (int)Math.Round(iterations));
         return skeleton.reshape(Samples, Classes, Pixels);
+    }
+
+    /// <summary>
+    /// <c>mean32</c>: the mean of a per-class map <c>[N, C, X]</c> over the samples, the given classes and the pixels,
+    /// accumulated in float32 in memory order and divided in float32, as a float32 tensor's <c>mean()</c> does for such
+    /// sizes; <c>[1, 1]</c>, or per sample <c>[N, 1]</c> under <see cref="Reduction.None"/>. Its gradient is the mean's.
+    /// </summary>
+    public Tensor SinglePrecisionMean(Tensor values, Tensor classes, Reduction reduction)
+    {
+        var selected = PerClass(values).index_select(1, classes);
+        var valid = Valid?.expand(selected.shape);
+        var perSample = reduction == Reduction.None;
+        var rows = perSample ? Samples : 1;
+        var flat = selected.reshape(rows, -1);
+        var mask = valid?.reshape(rows, -1);
+        var mean = (mask is null ? flat.mean(new long[] { 1 }, keepdim: true) : (flat * mask).sum(new long[] { 1 }, keepdim: true) / mask.sum(new long[] { 1 }, keepdim: true).clamp_min(1));
+        var emulated = SinglePrecisionRowMeans(flat, mask);
+
+        // The value of the float32 accumulation, the gradient of the mean.
+        var correction = tensor(emulated, new long[] { rows, 1 }, mean.dtype, mean.device) - mean.detach();
+        return mean + correction;
+    }
+
+    /// <summary>Row means of <c>[R, W]</c> accumulated in float32 in memory order over the unmasked entries (0 for none).</summary>
+    private static double[] SinglePrecisionRowMeans(Tensor rows, Tensor? mask)
+    {
+        var data = rows.detach().to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+        var weights = mask?.detach().to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+        var (count, width) = ((int)rows.shape[0], rows.shape[1]);
+        var means = new double[count];
+        for (var r = 0; r < count; r++)
+        {
+            var sum = 0f;
+            var included = 0f;
+            for (var i = r * width; i < (r + 1) * width; i++)
+            {
+                if (weights is null || weights[i] != 0)
+                {
+                    sum += (float)data[i];
+                    included++;
+                }
+            }
+
+            means[r] = included == 0 ? 0 : sum / included;
+        }
+
+        return means;
+    }
+
+    /// <summary>The Hausdorff erosion map (Karimi and Salcudean) of per-class maps <c>[N, C, X]</c> over the spatial shape.</summary>
+    public Tensor HausdorffErosion(Tensor maps, double erosions, double alpha)
+    {
+        var spatial = new[] { Samples, Classes }.Concat(SpatialShape).ToArray();
+        return Kernels.HausdorffErosion.Compute(PerClass(maps).reshape(spatial), (int)Math.Round(erosions), alpha).reshape(Samples, Classes, Pixels);
     }
 
     /// <summary>

@@ -31,6 +31,14 @@ public sealed class MonaiMapping : ILossMapping
             "gdice" => Combine(file, GeneralizedDice(file, weight: null)),
             "gdice_focal" => GeneralizedDiceFocal(file),
             "cldice" => ClDice(file),
+            "hd_dt" => file.Bool("batch")
+                ? new Unsupported("HausdorffDTLoss(batch=True) is not mapped")
+                // HausdorffDTLoss rounds its fields to float32 (.float()) and raises them to alpha in float32.
+                : Combine(file, new[]
+                {
+                    Declare.Term("meanx((p - y)^2*float32(float32(float32(pdist)^alpha) + float32(float32(dist)^alpha)))", name: "hd_dt"),
+                    Declare.Param("alpha", file.Double("alpha", 2.0)),
+                }),
             "focal" => Focal(file),
             "dice_ce" => DiceCrossEntropy(file),
             "dice_focal" => DiceFocal(file),
@@ -39,7 +47,8 @@ public sealed class MonaiMapping : ILossMapping
     }
 
     /// <summary>MONAI drops include_background=False (with a warning) for a single channel.</summary>
-    private static bool IncludeBackground(GoldenFile file) => file.Channels == 1 || file.Bool("include_background", true);
+    private static bool IncludeBackground(GoldenFile file) =>
+        file.Channels == 1 || file.Bool("include_background", file.Loss != "hd_dt");
 
     /// <summary>
     /// MONAI's <c>weight</c> is indexed by the channels left after dropping the background (or is one number);

@@ -49,6 +49,24 @@ public sealed class SegLossOdysseyMapping : ILossMapping
         "lovasz_softmax" => (MappingResult?)RequireMeanReduction(file) ?? new Declaration(
             Declare.SegLoss(Activation(file), batchStatistics: true),
             Declare.Term("meanc(lovasz(abs(y - p), 32))", name: "lovasz_softmax", batchStatistics: true)),
+        "boundary" => new Declaration(
+            Declare.SegLoss(Activation(file), includeBackground: false),
+            Declare.Attribute("Boundary")),
+        // BDLoss multiplies float32 probabilities by the float32 map and takes a float32 mean (mean32).
+        "dice_boundary" => SoftDice(file, file.Object("soft_dice_kwargs") ?? default, "dice",
+            new DistributionTerm(Declare.Term("mean32(float32(float32(p)*float32(sdist)))", name: "boundary", includeBackground: false), null, null)),
+        // DistBinaryDiceLoss: the intersection weighted by the float32 penalty map + 1 (binary: class 1), negative score.
+        "dist_dice" => new Declaration(
+            Declare.SegLoss(Activation(file), includeBackground: false),
+            Declare.Term("-(2*sumx(p*y*float32(1 + penalty)) + smooth)/(P + G + smooth)", name: "dist_dice"),
+            Declare.Param("smooth", file.Double("smooth", 1e-5))),
+        // DisPenalizedCE computes a penalty map and discards it: its value is plain cross-entropy.
+        "dpce" => new Declaration(Declare.SegLoss(Activation(file)), Declare.Attribute("CrossEntropy")),
+        // HDDTBinaryLoss: float32 fields, their alpha powers and sum in float32, the squared error in float64.
+        "hd_dt" => new Declaration(
+            Declare.Attribute("SegLoss", ("", new Declare.Raw("Activation." + Activation(file))), ("DistanceField", new Declare.Raw("DistanceField.SegLossOdyssey"))),
+            Declare.Term("meanx((p - y)^2*float32(float32(float32(pdist)^alpha) + float32(float32(dist)^alpha)))", name: "hd_dt", batchStatistics: true),
+            Declare.Param("alpha", file.Double("alpha", 2.0))),
         "dice_ce" => Compound(file, CrossEntropy),
         "dice_topk" => Compound(file, TopK),
         _ => new Unsupported($"SegLossOdyssey loss '{file.Loss}' is not in the catalog yet"),

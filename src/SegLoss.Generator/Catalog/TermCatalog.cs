@@ -10,7 +10,7 @@ namespace SegLoss.Generator.Catalog;
 internal static class TermCatalog
 {
     public static readonly IReadOnlyList<CatalogEntry> Entries =
-        RegionTerms.Entries.Concat(DistributionTerms.Entries).Concat(StructureTerms.Entries).ToArray();
+        RegionTerms.Entries.Concat(DistributionTerms.Entries).Concat(StructureTerms.Entries).Concat(DistanceTerms.Entries).ToArray();
 
     public static CatalogEntry? Find(string attributeMetadataName)
     {

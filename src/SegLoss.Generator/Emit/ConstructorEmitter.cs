@@ -51,6 +51,10 @@ internal sealed class ConstructorEmitter
         _arguments.Add(("bool", "batch_statistics", Literals.Bool(options.BatchStatistics), "", "Sum region statistics over the whole batch instead of per sample."));
         _arguments.Add(("int?", "ignore_index", options.IgnoreIndex is { } ignore ? ignore.ToString(System.Globalization.CultureInfo.InvariantCulture) : "null", "", "A class-index target value to ignore, or null."));
         _arguments.Add(("double[]?", "class_weights", "null", "weights", "One weight per channel (w); null: the declared ones, else all ones."));
+        if (new QuantityUsage(plan).DistanceMaps.Count > 0)
+        {
+            _arguments.Add(("double[]?", "spacing", "null", "spacing", "Voxel spacing per spatial axis for distance maps; null: the declared one, else 1."));
+        }
         _arguments.Add((KnownSymbols.Reduction, "reduction", KnownSymbols.Reduction + "." + ReductionName(options.Reduction), "", "Mean, Sum (N * Mean) or None (per sample [N])."));
     }
 
@@ -64,6 +68,11 @@ internal sealed class ConstructorEmitter
         foreach (var (name, weights) in DeclaredWeights())
         {
             writer.Line($"private static readonly double[]? {DefaultWeightsField(name)} = {Literals.DoubleArray(weights)};");
+        }
+
+        if (_arguments.Any(a => a.Name == "spacing"))
+        {
+            writer.Line($"private static readonly double[]? DeclaredSpacing = {Literals.DoubleArray(_plan.Options.Spacing)};");
         }
     }
 
@@ -93,6 +102,7 @@ internal sealed class ConstructorEmitter
                 {
                     "" => name,
                     "weights" => $"{KnownSymbols.Arguments}.ClassWeights({name} ?? {DefaultWeightsField(name)}, nameof({name}))",
+                    "spacing" => $"{KnownSymbols.Arguments}.Spacing({name} ?? DeclaredSpacing, nameof({name}))",
                     _ => $"{KnownSymbols.Arguments}.{check}({name}, nameof({name}))",
                 };
                 writer.Line($"_{name} = {value};");
@@ -104,7 +114,7 @@ internal sealed class ConstructorEmitter
     {
         foreach (var (type, name, _, check, doc) in _arguments)
         {
-            if (name == "reduction" || check == "weights")
+            if (name == "reduction" || check is "weights" or "spacing")
             {
                 continue;
             }

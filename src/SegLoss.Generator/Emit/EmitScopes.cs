@@ -56,6 +56,7 @@ internal sealed class PixelScope : IEmitScope
         Model.Quantity.Target => "y",
         Model.Quantity.Logit => "batch.Input",
         Model.Quantity.TrueLogit => "zt",
+        _ when QuantityFacts.IsDistanceMap(quantity.Kind) => QuantityFacts.Name(quantity.Kind),
         _ => "C",
     };
 

@@ -24,7 +24,7 @@ internal sealed class EvaluateEmitter
     public void Write(SourceWriter w)
     {
         var blob = _plan.Options.Blob;
-        var instances = blob is null ? "" : $", {KnownSymbols.Tensor}? instances";
+        var instances = blob is not null ? $", {KnownSymbols.Tensor}? instances" : _usage.UsesTargetDistances ? $", {KnownSymbols.Tensor}? distances" : "";
         w.Line($"private {KnownSymbols.Tensor} Evaluate({KnownSymbols.Tensor} input, {KnownSymbols.Tensor} target{instances}, {KnownSymbols.BreakdownBuilder}? breakdown)");
         w.Block(() =>
         {
@@ -53,6 +53,7 @@ internal sealed class EvaluateEmitter
             }
 
             WriteActivations(w);
+            WriteDistanceMaps(w);
             w.Line();
             WriteStatistics(w);
             w.Line();
@@ -164,6 +165,32 @@ internal sealed class EvaluateEmitter
         }
     }
 
+    /// <summary>Distance maps of the target (or of the thresholded prediction): constants for autograd.</summary>
+    private void WriteDistanceMaps(SourceWriter w)
+    {
+        if (_usage.DistanceMaps.Count == 0)
+        {
+            return;
+        }
+
+        w.Line();
+        w.Line("// Distance maps (no gradient flows through them).");
+        var field = _plan.Options.DistanceField == 1 ? "SegLossOdysseyHausdorff" : "MonaiHausdorff";
+        foreach (var kind in _usage.DistanceMaps)
+        {
+            var convention = kind switch
+            {
+                Quantity.SignedDistance => "KervadecSigned",
+                Quantity.Penalty => "SegLossOdysseyPenalized",
+                _ => field,
+            };
+            var value = kind == Quantity.PredictionDistance
+                ? $"batch.PredictionDistanceMap(p, {KnownSymbols.DistanceConvention}.{convention}, _spacing)"
+                : $"batch.DistanceMap({KnownSymbols.DistanceConvention}.{convention}, _spacing, distances)";
+            w.Line($"var {QuantityFacts.Name(kind)} = {value};");
+        }
+    }
+
     private void WriteStatistics(SourceWriter w)
     {
         w.Line("Statistics statistics;");
@@ -261,11 +288,12 @@ internal sealed class EvaluateEmitter
         var shared = new Dictionary<Expr, LocalExpr>();
         foreach (var form in forms.Where(f => f is not null))
         {
-            foreach (var node in Algebra.Nodes(form!).Where(n => n is FunctionExpr { Function: Function.Skeleton }).Reverse())
+            foreach (var node in Algebra.Nodes(form!).Where(n => n is FunctionExpr f && SpatialFunctions.IsSpatial(f.Function)).Reverse())
             {
                 if (!shared.ContainsKey(node))
                 {
-                    var local = new LocalExpr("skeleton" + (shared.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    var prefix = ((FunctionExpr)node).Function == Function.Skeleton ? "skeleton" : "erosion";
+                    var local = new LocalExpr(prefix + (shared.Count(p => p.Value.Name.StartsWith(prefix, System.StringComparison.Ordinal)) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
                     w.Line($"var {local.Name} = {ExprEmitter.Emit(Replace(node, shared, skipRoot: true), PixelScope.Instance)};");
                     shared[node] = local;
                 }
@@ -372,7 +400,7 @@ internal sealed class EvaluateEmitter
             var batchStatistics = term.BatchStatistics is null ? "_batch_statistics" : $"_{term.Name}_batch_statistics";
             var includeBackground = term.IncludeBackground is null ? "_include_background" : $"_{term.Name}_include_background";
             w.Line($"var s = StatisticsFor({batchStatistics});");
-            var usesClassSet = term.PerClass || Algebra.Any(term.Expression, n => n is AggregateExpr a && AggregationFacts.IsOverClasses(a.Aggregation));
+            var usesClassSet = term.PerClass || Algebra.Any(term.Expression, n => n is AggregateExpr a && (AggregationFacts.IsOverClasses(a.Aggregation) || a.Aggregation == Aggregation.SinglePrecisionMean));
             if (usesClassSet)
             {
                 w.Line($"var classes = batch.ClassIndices({includeBackground}, \"{includeBackground.Substring(1)}\");");

@@ -137,6 +137,11 @@ internal static class ExprEmitter
             return new Code($"batch.SoftSkeleton({arguments[0].Text}, {arguments[1].Text})", true, Primary);
         }
 
+        if (function.Function == Function.HausdorffErosion)
+        {
+            return new Code($"batch.HausdorffErosion({arguments[0].Text}, {arguments[1].Text}, {arguments[2].Text})", true, Primary);
+        }
+
         var helper = function.Function switch
         {
             Function.Min => "Min",
@@ -165,6 +170,8 @@ internal static class ExprEmitter
                 return new Code($"{KnownSymbols.LossTerms}.MaxOverClasses({operand.Text}, {scope.ClassSet})", true, Primary);
             case Aggregation.MinClasses:
                 return new Code($"{KnownSymbols.LossTerms}.MinOverClasses({operand.Text}, {scope.ClassSet})", true, Primary);
+            case Aggregation.SinglePrecisionMean:
+                return new Code($"batch.SinglePrecisionMean({operand.Text}, {scope.ClassSet}, _reduction)", true, Primary);
             case Aggregation.MeanBatch:
                 return new Code($"{KnownSymbols.LossTerms}.MeanOverBatch({operand.Text}, _reduction)", true, Primary);
             case Aggregation.Lovasz:

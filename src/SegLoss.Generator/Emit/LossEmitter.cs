@@ -62,7 +62,7 @@ internal static class LossEmitter
             members.WriteConstructor(writer);
             writer.Line();
             members.WriteProperties(writer);
-            WriteEntryPoints(writer, plan.Options.Blob is not null);
+            WriteEntryPoints(writer, plan.Options.Blob is not null, new QuantityUsage(plan).UsesTargetDistances);
             writer.Line();
             new EvaluateEmitter(plan).Write(writer);
             writer.Line();
@@ -70,9 +70,9 @@ internal static class LossEmitter
         });
     }
 
-    private static void WriteEntryPoints(SourceWriter writer, bool blob)
+    private static void WriteEntryPoints(SourceWriter writer, bool blob, bool distances)
     {
-        var noInstances = blob ? "null, " : "";
+        var noInstances = blob || distances ? "null, " : "";
         writer.Line("/// <summary>The loss of <paramref name=\"input\"/> (logits <c>[N, C, *spatial]</c>) against <paramref name=\"target\"/>.</summary>");
         writer.Line($"public override {KnownSymbols.Tensor} forward({KnownSymbols.Tensor} input, {KnownSymbols.Tensor} target) => Evaluate(input, target, {noInstances}null);");
         if (blob)
@@ -80,6 +80,12 @@ internal static class LossEmitter
             writer.Line();
             writer.Line("/// <summary>The loss with the target's instances given: an instance map <c>[N, *spatial]</c> or <c>[N, 1, *spatial]</c>, 0 for none.</summary>");
             writer.Line($"public {KnownSymbols.Tensor} forward({KnownSymbols.Tensor} input, {KnownSymbols.Tensor} target, {KnownSymbols.Tensor} instances) => Evaluate(input, target, instances, null);");
+        }
+        else if (distances)
+        {
+            writer.Line();
+            writer.Line("/// <summary>The loss with the target's distance map given (<c>[N, C, *spatial]</c>, e.g. cached across epochs) instead of computed.</summary>");
+            writer.Line($"public {KnownSymbols.Tensor} forward({KnownSymbols.Tensor} input, {KnownSymbols.Tensor} target, {KnownSymbols.Tensor} distances) => Evaluate(input, target, distances, null);");
         }
         writer.Line();
         writer.Line("/// <summary>Each term's value (and per-class values of per-class terms), detached, for logging.</summary>");

@@ -33,6 +33,13 @@ internal sealed class QuantityUsage
 
     public bool UsesClassCount { get; }
 
+    /// <summary>The distance maps read anywhere, in enum order.</summary>
+    public IReadOnlyList<Quantity> DistanceMaps =>
+        Everything.Select(q => q.Kind).Where(QuantityFacts.IsDistanceMap).Distinct().OrderBy(k => k).ToList();
+
+    /// <summary>Whether some distance map is the target's (so precomputed maps can stand for it).</summary>
+    public bool UsesTargetDistances => DistanceMaps.Any(k => k != Quantity.PredictionDistance);
+
     public IEnumerable<QuantityExpr> Everything => IndexTarget.Concat(DenseTarget).Concat(Terms);
 
     /// <summary>
@@ -46,6 +53,12 @@ internal sealed class QuantityUsage
         {
             needs.TryGetValue(tag, out var current);
             needs[tag] = (current.P || p, current.LogP || logp, current.Log1mP || log1mp);
+        }
+
+        if (Everything.Any(q => q.Kind == Quantity.PredictionDistance))
+        {
+            // pdist thresholds the declaration's probabilities.
+            Need(Activation.Declared, p: true);
         }
 
         foreach (var (quantity, dense) in IndexTarget.Select(q => (q, false)).Concat(DenseTarget.Select(q => (q, true))))

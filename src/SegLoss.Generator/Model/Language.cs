@@ -47,6 +47,18 @@ internal enum Quantity
 
     /// <summary>The raw input at the true class (internal).</summary>
     TrueLogit,
+
+    /// <summary><c>sdist</c>: the signed distance map of the target class (Kervadec's one_hot2dist), no gradient.</summary>
+    SignedDistance,
+
+    /// <summary><c>dist</c>: the distance field edt(m) + edt(~m) of the target class (Hausdorff losses), no gradient.</summary>
+    Distance,
+
+    /// <summary><c>pdist</c>: the same field of the thresholded prediction p &gt; 0.5, no gradient.</summary>
+    PredictionDistance,
+
+    /// <summary><c>penalty</c>: SegLossOdyssey's distance penalty map (compute_edts_forPenalizedLoss), no gradient.</summary>
+    Penalty,
 }
 
 internal static class QuantityFacts
@@ -64,6 +76,10 @@ internal static class QuantityFacts
         Quantity.ClassWeightAtTrueClass => "wt",
         Quantity.Logit => "z",
         Quantity.TrueLogit => "zt",
+        Quantity.SignedDistance => "sdist",
+        Quantity.Distance => "dist",
+        Quantity.PredictionDistance => "pdist",
+        Quantity.Penalty => "penalty",
         _ => "C",
     };
 
@@ -72,7 +88,12 @@ internal static class QuantityFacts
 
     /// <summary>Has one value per class (rather than one per pixel or one in all).</summary>
     public static bool IsPerClass(Quantity kind) =>
-        kind is Quantity.Probability or Quantity.Target or Quantity.LogProbability or Quantity.LogComplement or Quantity.ClassWeight or Quantity.Logit;
+        kind is Quantity.Probability or Quantity.Target or Quantity.LogProbability or Quantity.LogComplement or Quantity.ClassWeight or Quantity.Logit
+            or Quantity.SignedDistance or Quantity.Distance or Quantity.PredictionDistance or Quantity.Penalty;
+
+    /// <summary>A distance map computed from the target (or the thresholded prediction) by the runtime.</summary>
+    public static bool IsDistanceMap(Quantity kind) =>
+        kind is Quantity.SignedDistance or Quantity.Distance or Quantity.PredictionDistance or Quantity.Penalty;
 
     public static bool DependsOnActivation(Quantity kind) =>
         kind is Quantity.Probability or Quantity.LogProbability or Quantity.LogComplement
@@ -125,7 +146,17 @@ internal enum Function
 
     /// <summary><c>skel(e, iterations)</c>: the soft skeleton (clDice) of a per-class pixel map, a spatial operator.</summary>
     Skeleton,
+
+    /// <summary><c>herode(e, K, alpha)</c>: Σk k^α · (e eroded k times), the Hausdorff erosion map, a spatial operator.</summary>
+    HausdorffErosion,
 }
+
+internal static class SpatialFunctions
+{
+    /// <summary>Functions that read neighbouring pixels, so they need the full per-class map of their first argument.</summary>
+    public static bool IsSpatial(Function function) => function is Function.Skeleton or Function.HausdorffErosion;
+}
+
 
 internal static class FunctionFacts
 {
@@ -140,13 +171,14 @@ internal static class FunctionFacts
         Function.Max => "max",
         Function.Clamp => "clamp",
         Function.Float32 => "float32",
-        _ => "skel",
+        Function.Skeleton => "skel",
+        _ => "herode",
     };
 
     public static int Arity(Function function) => function switch
     {
         Function.Min or Function.Max or Function.Skeleton => 2,
-        Function.Clamp => 3,
+        Function.Clamp or Function.HausdorffErosion => 3,
         _ => 1,
     };
 }
@@ -167,6 +199,12 @@ internal enum Aggregation
     /// <summary><c>meanb</c>: the mean over the samples (or pooled batch) of a per-sample statistic expression.</summary>
     MeanBatch,
 
+    /// <summary>
+    /// <c>mean32(e)</c>: the mean of a per-class pixel map over samples, the term's classes and pixels, accumulated in
+    /// float32 in memory order, as a float32 tensor's mean() (reproduces references that compute so; gradient of the mean).
+    /// </summary>
+    SinglePrecisionMean,
+
     /// <summary>Planner-only: a pixel-level sum over all C channels (never restricted to the class set).</summary>
     SumAllClasses,
 }
@@ -184,6 +222,7 @@ internal static class AggregationFacts
         Aggregation.TopK => "topk",
         Aggregation.Lovasz => "lovasz",
         Aggregation.MeanBatch => "meanb",
+        Aggregation.SinglePrecisionMean => "mean32",
         _ => "sumc_all",
     };
 

@@ -27,7 +27,9 @@ internal sealed record LossOptions(
     int? IgnoreIndex,
     int Reduction,
     EquatableArray<double>? ClassWeights,
-    BlobOptions? Blob = null);
+    BlobOptions? Blob = null,
+    int DistanceField = 0,
+    EquatableArray<double>? Spacing = null);
 
 /// <summary>The options of <c>[Blob]</c>: the loss becomes main_weight·X + blob_weight·blob(X).</summary>
 /// <param name="ConnectivityRank">1 (faces), 2 (edges) or 3 (full) neighbourhoods of instances found in the target.</param>

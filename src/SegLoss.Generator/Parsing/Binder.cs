@@ -49,7 +49,7 @@ internal sealed class Binder
         FunctionExpr f => CombineAll(f.Arguments),
         AggregateExpr { Aggregation: Aggregation.SumClasses or Aggregation.MeanClasses or Aggregation.MaxClasses or Aggregation.MinClasses or Aggregation.SumAllClasses } a =>
             LevelOf(a.Operand) is var inner && inner.Level <= Level.Class ? new LevelInfo(Level.Constant, false) : new LevelInfo(inner.Level, false),
-        AggregateExpr { Aggregation: Aggregation.MeanBatch } => new LevelInfo(Level.Batch, false),
+        AggregateExpr { Aggregation: Aggregation.MeanBatch or Aggregation.SinglePrecisionMean } => new LevelInfo(Level.Batch, false),
         AggregateExpr a => new LevelInfo(Level.Statistic, a.Aggregation == Aggregation.Lovasz || (a.Aggregation != Aggregation.TopK && LevelOf(a.Operand).PerClass)),
         ComposeExpr => new LevelInfo(Level.Pixel, true),
         GatherExpr => new LevelInfo(Level.Pixel, false),
@@ -196,16 +196,19 @@ internal sealed class Binder
             previousInfo = info;
         }
 
-        if (function == Function.Skeleton)
+        if (SpatialFunctions.IsSpatial(function))
         {
-            if (Binder.LevelOf(arguments[1]).Level != Level.Constant)
+            for (var i = 1; i < arguments.Count; i++)
             {
-                Error(DiagnosticDescriptors.InvalidAggregation, call.Arguments[1], "the iterations of skel(e, iterations) must be a number or a parameter");
+                if (Binder.LevelOf(arguments[i]).Level != Level.Constant)
+                {
+                    Error(DiagnosticDescriptors.InvalidAggregation, call.Arguments[i], $"the arguments of {call.Name}(...) after the map must be numbers or parameters");
+                }
             }
 
             if (!(Binder.LevelOf(arguments[0]) is { Level: Level.Pixel, PerClass: true }))
             {
-                Error(DiagnosticDescriptors.InvalidAggregation, call.Arguments[0], "skel(e, iterations) skeletonizes a per-class pixel map such as p or y");
+                Error(DiagnosticDescriptors.InvalidAggregation, call.Arguments[0], $"{call.Name}(...) transforms a per-class pixel map such as p, y or (p - y)^2");
             }
         }
 
@@ -249,6 +252,13 @@ internal sealed class Binder
             else if (aggregation == Aggregation.Lovasz && !(info.Level == Level.Pixel && info.PerClass))
             {
                 Error(DiagnosticDescriptors.InvalidAggregation, call.Arguments[0], "lovasz(e) sorts per-class errors of each pixel: its argument must depend on the pixel and the class (e.g. abs(y - p))");
+            }
+        }
+        else if (aggregation == Aggregation.SinglePrecisionMean)
+        {
+            if (!(info.Level == Level.Pixel && info.PerClass))
+            {
+                Error(DiagnosticDescriptors.InvalidAggregation, call.Arguments[0], "mean32(e) averages a per-class pixel map over the batch: its argument must depend on the pixel and the class");
             }
         }
         else if (aggregation == Aggregation.MeanBatch)

@@ -188,12 +188,14 @@ internal static class DeclarationReader
         {
             switch (node)
             {
-                case AggregateExpr { Aggregation: Aggregation.TopK or Aggregation.Lovasz or Aggregation.MeanBatch or Aggregation.SumAllClasses } aggregate:
+                case AggregateExpr { Aggregation: Aggregation.TopK or Aggregation.Lovasz or Aggregation.MeanBatch or Aggregation.SinglePrecisionMean or Aggregation.SumAllClasses } aggregate:
                     return $"uses {AggregationFacts.Name(aggregate.Aggregation)}(...)";
-                case FunctionExpr { Function: Function.Skeleton }:
-                    return "uses skel(...)";
+                case FunctionExpr function when SpatialFunctions.IsSpatial(function.Function):
+                    return $"uses {FunctionFacts.Name(function.Function)}(...)";
                 case QuantityExpr { Kind: Quantity.TrueProbability or Quantity.TrueLogProbability or Quantity.TrueLogComplement or Quantity.Logit } quantity:
                     return $"uses {QuantityFacts.Name(quantity.Kind)}";
+                case QuantityExpr quantity when QuantityFacts.IsDistanceMap(quantity.Kind):
+                    return $"uses the distance map {QuantityFacts.Name(quantity.Kind)}, which belongs to the whole target";
             }
         }
 
@@ -228,13 +230,26 @@ internal static class DeclarationReader
         var activation = declaration.Constructor(0)?.Value is int value ? (Activation)value : Activation.Softmax;
         var classWeights = declaration.DoubleArray("ClassWeights");
         CheckClassWeights(classWeights, declaration, "ClassWeights", diagnostics);
+        var spacing = declaration.DoubleArray("Spacing");
+        if (spacing is { } values && (values.Count == 0 || values.Any(v => !(v > 0) || double.IsInfinity(v))))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.ParameterOutOfRange,
+                declaration.NamedLocation("Spacing"),
+                "Spacing",
+                "{" + string.Join(", ", values.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "}",
+                "one finite spacing > 0 per spatial axis"));
+        }
+
         return new LossOptions(
             activation,
             declaration.Bool("IncludeBackground") ?? true,
             declaration.Bool("BatchStatistics") ?? false,
             declaration.Int("IgnoreIndex"),
             declaration.Int("Reduction") ?? 0,
-            classWeights);
+            classWeights,
+            DistanceField: declaration.Int("DistanceField") ?? 0,
+            Spacing: spacing);
     }
 
     internal static void CheckClassWeights(EquatableArray<double>? weights, AttributeArguments arguments, string property, List<DiagnosticInfo> diagnostics)

@@ -16,6 +16,10 @@ internal static class LanguageNames
         ["w"] = Quantity.ClassWeight,
         ["C"] = Quantity.ClassCount,
         ["z"] = Quantity.Logit,
+        ["sdist"] = Quantity.SignedDistance,
+        ["dist"] = Quantity.Distance,
+        ["pdist"] = Quantity.PredictionDistance,
+        ["penalty"] = Quantity.Penalty,
     };
 
     /// <summary>Shorthand statistics and the pixel sums they stand for.</summary>
@@ -44,6 +48,7 @@ internal static class LanguageNames
         ["clamp"] = Function.Clamp,
         ["float32"] = Function.Float32,
         ["skel"] = Function.Skeleton,
+        ["herode"] = Function.HausdorffErosion,
     };
 
     public static readonly IReadOnlyDictionary<string, Aggregation> Aggregations = new Dictionary<string, Aggregation>
@@ -55,6 +60,7 @@ internal static class LanguageNames
         ["maxc"] = Aggregation.MaxClasses,
         ["minc"] = Aggregation.MinClasses,
         ["meanb"] = Aggregation.MeanBatch,
+        ["mean32"] = Aggregation.SinglePrecisionMean,
         ["topk"] = Aggregation.TopK,
         ["lovasz"] = Aggregation.Lovasz,
     };

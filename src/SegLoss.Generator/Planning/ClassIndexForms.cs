@@ -1,3 +1,4 @@
+using System.Linq;
 using SegLoss.Generator.Helpers;
 using SegLoss.Generator.Model;
 using SegLoss.Generator.Parsing;
@@ -68,12 +69,13 @@ internal static class ClassIndexForms
 
     /// <summary>A spatial operator (<c>skel</c>) reads the full map of its operand, built once per operator.</summary>
     private static Expr MaterializeSpatial(Expr expr) =>
-        Algebra.Rewrite(expr, static node => node is FunctionExpr { Function: Function.Skeleton } skeleton
-            ? new FunctionExpr(Function.Skeleton, new[] { Full(skeleton.Arguments[0]), skeleton.Arguments[1] }.ToEquatableArray())
+        Algebra.Rewrite(expr, static node => node is FunctionExpr spatial && SpatialFunctions.IsSpatial(spatial.Function)
+            ? new FunctionExpr(spatial.Function, new[] { Full(spatial.Arguments[0]) }.Concat(spatial.Arguments.Skip(1)).ToEquatableArray())
             : null);
 
     private static bool IsOpaque(Expr node) =>
-        node is AggregateExpr { Aggregation: Aggregation.SumAllClasses } or FunctionExpr { Function: Function.Skeleton } or ComposeExpr or GatherExpr;
+        node is AggregateExpr { Aggregation: Aggregation.SumAllClasses } or ComposeExpr or GatherExpr ||
+        (node is FunctionExpr function && SpatialFunctions.IsSpatial(function.Function));
 
     /// <summary>
     /// Expands every pixel-level class sum, term by term of its linear form: terms without y stay a dense class sum,
@@ -137,7 +139,8 @@ internal static class ClassIndexForms
             QuantityExpr { Kind: Quantity.LogComplement } q => q with { Kind = Quantity.TrueLogComplement },
             QuantityExpr { Kind: Quantity.ClassWeight } q => q with { Kind = Quantity.ClassWeightAtTrueClass },
             QuantityExpr { Kind: Quantity.Logit } q => q with { Kind = Quantity.TrueLogit },
-            FunctionExpr { Function: Function.Skeleton } => new GatherExpr(node),
+            QuantityExpr q when QuantityFacts.IsDistanceMap(q.Kind) => new GatherExpr(q),
+            FunctionExpr function when SpatialFunctions.IsSpatial(function.Function) => new GatherExpr(node),
             AggregateExpr { Aggregation: Aggregation.SumAllClasses } => node,
             _ => null,
         });

@@ -104,6 +104,11 @@ internal static class Planner
     private static Expr ReplacePixelAggregations(Expr expression, StatisticRegistry statistics) =>
         Algebra.Rewrite(expression, node =>
         {
+            if (node is AggregateExpr { Aggregation: Aggregation.SinglePrecisionMean } mean)
+            {
+                return new AggregateExpr(Aggregation.SinglePrecisionMean, statistics.Lovasz(mean.Operand), null);
+            }
+
             if (node is not AggregateExpr aggregate || !AggregationFacts.IsOverPixels(aggregate.Aggregation))
             {
                 return null;

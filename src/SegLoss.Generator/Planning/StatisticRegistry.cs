@@ -84,7 +84,10 @@ internal sealed class StatisticRegistry
         return new StatisticExpr(plan.Name, false);
     }
 
-    /// <summary>The per-class errors <c>[N, C, X]</c> a <c>lovasz(e)</c> sorts (pooled in the term, like topk).</summary>
+    /// <summary>
+    /// A full per-class map <c>[N, C, X]</c> a term reduces itself: the errors <c>lovasz(e)</c> sorts, the values
+    /// <c>mean32(e)</c> accumulates (pooled in the term, like topk).
+    /// </summary>
     public StatisticExpr Lovasz(Expr errors)
     {
         var key = "lovasz:" + errors;
@@ -94,7 +97,7 @@ internal sealed class StatisticRegistry
                 "L" + Count(StatisticKind.LovaszErrors),
                 StatisticKind.LovaszErrors,
                 true,
-                "per-class errors of lovasz: " + errors,
+                "per-class map: " + errors,
                 null,
                 null,
                 ClassIndexForms.Full(errors),

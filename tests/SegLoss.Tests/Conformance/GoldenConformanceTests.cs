@@ -7,10 +7,11 @@ namespace SegLoss.Tests.Conformance;
 
 /// <summary>
 /// The conformance runner over the golden vectors made by the reference libraries' own code: every file of the
-/// families SegLoss implements passes in value and gradient; the rest is reported unsupported, never failed.
+/// families passes in value and gradient, public and edge-case files alike; none is left unsupported.
 /// </summary>
 public sealed class GoldenConformanceTests
 {
+    /// <summary>The first families, counted so that a lost file is noticed.</summary>
     private static readonly string[] Implemented = { "dice", "ce", "focal", "dice_ce", "dice_focal" };
 
     [Fact]
@@ -18,11 +19,9 @@ public sealed class GoldenConformanceTests
     {
         var outcomes = ConformanceRunner.Run(new[] { TestPaths.Golden });
 
-        Assert.Empty(outcomes.Where(o => o.Status == "FAIL").Select(o => o.ToString()));
-        var implemented = outcomes.Where(o => Implemented.Contains(Path.GetFileName(o.File).Split("__")[0])).ToList();
-        Assert.Equal(74, implemented.Count);
-        Assert.True(outcomes.Count(o => o.Status == "PASS") >= 189, string.Join("\n", outcomes.Where(o => o.Status != "PASS")));
-        Assert.All(implemented, o => Assert.Equal("PASS", o.Status));
+        Assert.True(outcomes.Count >= 200, $"{outcomes.Count} files in {TestPaths.Golden}");
+        Assert.Equal(74, outcomes.Count(o => Implemented.Contains(Path.GetFileName(o.File).Split("__")[0])));
+        Assert.All(outcomes, o => Assert.True(o.Status == "PASS", o.ToString()));
     }
 
     [Fact]

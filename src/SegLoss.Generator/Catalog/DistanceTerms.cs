@@ -1,0 +1,71 @@
+using System;
+using System.Collections.Generic;
+using static SegLoss.Generator.Catalog.Parameters;
+
+namespace SegLoss.Generator.Catalog;
+
+/// <summary>Terms over distance maps (exact EDT in the runtime; constants for autograd).</summary>
+internal static class DistanceTerms
+{
+    private const string HausdorffDT = "meanx((p - y)^2 * (pdist^alpha + dist^alpha))";
+
+    public static readonly IReadOnlyList<CatalogEntry> Entries = new[]
+    {
+        new CatalogEntry(
+            "SegLoss.BoundaryAttribute",
+            "boundary",
+            Array.Empty<CatalogParameter>(),
+            Array.Empty<string>(),
+            static _ => CatalogFormula.Of("w * meanx(p * sdist)"),
+            BatchStatisticsDefault: null,
+            "Boundary loss (Kervadec et al.) with the signed map of one_hot2dist (zero for an absent class). SegLossOdyssey BDLoss " +
+            "is this without the background (it rounds to float32). Kervadec's schedule is LossWeightSchedule.Rebalancing."),
+
+        new CatalogEntry(
+            "SegLoss.HausdorffDTAttribute",
+            "hausdorff_dt",
+            new[] { NonNegative("Alpha", "alpha", 2.0, "Exponent of the distances.") },
+            new[] { "Log" },
+            static choice => CatalogFormula.Of(choice.Has("Log")
+                ? $"log(meanb(meanc(w * {HausdorffDT})) + 1)"
+                : $"w * {HausdorffDT}"),
+            BatchStatisticsDefault: null,
+            "Hausdorff distance-transform loss (Karimi and Salcudean) as MONAI HausdorffDTLoss (fields zero for empty and full masks; " +
+            "DistanceField = SegLossOdyssey for its convention); Log is MONAI LogHausdorffDTLoss."),
+
+        new CatalogEntry(
+            "SegLoss.HausdorffErosionAttribute",
+            "hausdorff_erosion",
+            new[]
+            {
+                NonNegative("Erosions", "erosions", 10, "Number of soft erosions K."),
+                NonNegative("Alpha", "alpha", 2.0, "Exponent of the erosion count k."),
+            },
+            Array.Empty<string>(),
+            static _ => CatalogFormula.Of("w * meanx(herode((p - y)^2, erosions, alpha))"),
+            BatchStatisticsDefault: null,
+            "Hausdorff erosion loss (Karimi and Salcudean), made differentiable by soft erosion: sum over k of k^alpha times the k-th " +
+            "erosion of (p - y)^2 (cross kernel, mean minus 0.5, clamped at 0), averaged over pixels."),
+
+        new CatalogEntry(
+            "SegLoss.DistancePenalizedCrossEntropyAttribute",
+            "dpce",
+            Array.Empty<CatalogParameter>(),
+            Array.Empty<string>(),
+            static choice => choice.Activation == Model.Activation.Sigmoid
+                ? CatalogFormula.Rejected("[DistancePenalizedCrossEntropy] is a softmax cross-entropy; declare it with Activation.Softmax")
+                : CatalogFormula.Of("meanx(-sumc(w * (1 + penalty) * y * logp))"),
+            BatchStatisticsDefault: true,
+            "Distance-penalized cross-entropy (Caliva et al.) with SegLossOdyssey's penalty map + 1 as pixel weight. SegLossOdyssey " +
+            "DisPenalizedCE discards its weights (plain cross-entropy): a declaration."),
+
+        new CatalogEntry(
+            "SegLoss.DistanceWeightedDiceAttribute",
+            "distance_dice",
+            new[] { Smooth(1e-5) },
+            Array.Empty<string>(),
+            static _ => CatalogFormula.Of("w * (1 - (2*sumx(p*y*(1 + penalty)) + smooth)/(P + G + smooth))"),
+            BatchStatisticsDefault: null,
+            "Distance-weighted Dice: the intersection weighted by 1 + penalty (SegLossOdyssey DistBinaryDiceLoss returns the negative score)."),
+    };
+}
