@@ -28,7 +28,7 @@ public sealed class HausdorffDTAttribute : LossTermAttribute
 
 /// <summary>
 /// Hausdorff erosion loss (Karimi and Salcudean), differentiable: the squared error (p - y)² eroded K times by a soft
-/// cross-shaped erosion (mean over the cross, minus 0.5, clamped at 0), each erosion k weighted by k^α, averaged over
+/// cross-shaped erosion (mean over the cross, minus 0.5, clamped at 0, rescaled to [0, 1]), each erosion k weighted by k^α, averaged over
 /// the pixels, per class.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]

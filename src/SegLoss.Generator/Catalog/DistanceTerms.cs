@@ -45,7 +45,8 @@ internal static class DistanceTerms
             static _ => CatalogFormula.Of("w * meanx(herode((p - y)^2, erosions, alpha))"),
             BatchStatisticsDefault: null,
             "Hausdorff erosion loss (Karimi and Salcudean), made differentiable by soft erosion: sum over k of k^alpha times the k-th " +
-            "erosion of (p - y)^2 (cross kernel, mean minus 0.5, clamped at 0), averaged over pixels."),
+            "erosion of (p - y)^2 (cross kernel, mean minus 0.5, clamped at 0, rescaled to [0, 1]), averaged over pixels: the " +
+            "HausdorffERLoss of the common PyTorch port with a gradient (the port erodes in NumPy and passes none)."),
 
         new CatalogEntry(
             "SegLoss.DistancePenalizedCrossEntropyAttribute",

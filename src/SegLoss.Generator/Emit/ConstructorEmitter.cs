@@ -8,15 +8,23 @@ namespace SegLoss.Generator.Emit;
 /// <summary>
 /// Fields, constructor and properties. Every attribute value is a constructor argument whose default is that value;
 /// class-weight arrays default to <c>null</c>, meaning "the attribute's array" (C# allows no array defaults).
+/// Term weights (and blob loss's main and blob weights) are also settable properties, so that a schedule can change
+/// them between steps; every other option is fixed at construction.
 /// </summary>
 internal sealed class ConstructorEmitter
 {
     private readonly LossPlan _plan;
     private readonly List<(string Type, string Name, string Default, string Check, string Doc)> _arguments = new();
+    private readonly HashSet<string> _settable = new();
 
     public ConstructorEmitter(LossPlan plan)
     {
         _plan = plan;
+        foreach (var term in plan.Terms)
+        {
+            _settable.Add(term.WeightParameter);
+        }
+
         foreach (var parameter in plan.Parameters)
         {
             _arguments.Add(("double", parameter.Name, Literals.Double(parameter.DefaultValue), Check(parameter), parameter.Description));
@@ -45,6 +53,8 @@ internal sealed class ConstructorEmitter
         {
             _arguments.Add(("double", "main_weight", Literals.Double(blob.MainWeight), "NonNegative", "Blob loss: weight of the loss on the whole target."));
             _arguments.Add(("double", "blob_weight", Literals.Double(blob.BlobWeight), "NonNegative", "Blob loss: weight of the mean loss over instances."));
+            _settable.Add("main_weight");
+            _settable.Add("blob_weight");
         }
 
         _arguments.Add(("bool", "include_background", Literals.Bool(options.IncludeBackground), "", "Whether channel 0 takes part in per-class terms."));
@@ -62,7 +72,7 @@ internal sealed class ConstructorEmitter
     {
         foreach (var (type, name, _, _, _) in _arguments)
         {
-            writer.Line($"private readonly {type} _{name};");
+            writer.Line(_settable.Contains(name) ? $"private {type} _{name};" : $"private readonly {type} _{name};");
         }
 
         foreach (var (name, weights) in DeclaredWeights())
@@ -119,8 +129,22 @@ internal sealed class ConstructorEmitter
                 continue;
             }
 
-            writer.Line($"/// <summary>{LossEmitter.Xml(doc)}</summary>");
-            writer.Line($"public {type} {name} => _{name};");
+            if (_settable.Contains(name))
+            {
+                writer.Line($"/// <summary>{LossEmitter.Xml(doc)} Settable between steps (e.g. by a weight schedule).</summary>");
+                writer.Line($"public {type} {name}");
+                writer.Block(() =>
+                {
+                    writer.Line($"get => _{name};");
+                    writer.Line($"set => _{name} = {KnownSymbols.Arguments}.{check}(value, nameof({name}));");
+                });
+            }
+            else
+            {
+                writer.Line($"/// <summary>{LossEmitter.Xml(doc)}</summary>");
+                writer.Line($"public {type} {name} => _{name};");
+            }
+
             writer.Line();
         }
     }

@@ -167,3 +167,31 @@ public partial class ProbabilityDice { }
 [Tversky(Alpha = 0.3, Beta = 0.7)]
 [Blob(Connectivity = InstanceConnectivity.Face)]
 public partial class MultiClassBlob { }
+
+[SegLoss(Activation.Softmax)]
+[Dice]
+[Boundary]
+public partial class DiceBoundary { }
+
+[SegLoss(Activation.Softmax)]
+[HausdorffDT]
+[HausdorffDT(Log = true, Alpha = 1.5, Weight = 0.5)]
+public partial class HausdorffDTLosses { }
+
+[SegLoss(Activation.Sigmoid)]
+[HausdorffErosion(Erosions = 3)]
+public partial class HausdorffErosionLoss { }
+
+[SegLoss(Activation.Softmax)]
+[DistancePenalizedCrossEntropy]
+[DistanceWeightedDice]
+public partial class DistancePenalizedLosses { }
+
+/// <summary>Every distance quantity in a custom term, on an anisotropic grid.</summary>
+[SegLoss(Activation.Softmax, Spacing = new[] { 1.0, 2.5 }, DistanceField = DistanceField.SegLossOdyssey)]
+[Term("meanx(sumc(p * sdist) + (p - y)^2 * (dist + pdist) + penalty * y * logp)", Name = "distances")]
+public partial class AnisotropicDistances { }
+
+[SegLoss(Activation.Sigmoid)]
+[Boundary]
+public partial class SigmoidBoundary { }

@@ -26,6 +26,18 @@ public sealed class SnapshotTests
         "Losses.DiceCE.g.cs");
 
     [Fact]
+    public void DiceBoundaryOnAnAnisotropicGrid() => VerifyGenerated(
+        """
+        namespace Losses;
+
+        [SegLoss(Activation.Softmax, IncludeBackground = false, Spacing = new[] { 2.5, 1.0, 1.0 })]
+        [GeneralizedDice]
+        [Boundary(Weight = 0.01)]
+        public partial class DiceBoundary { }
+        """,
+        "Losses.DiceBoundary.g.cs");
+
+    [Fact]
     public void CustomDiceAndFocal() => VerifyGenerated(
         """
         namespace Losses;

@@ -43,6 +43,10 @@ public sealed class GradientCheckTests
         new object[] { nameof(LovaszSoftmaxLosses) },
         new object[] { nameof(LovaszHingeLoss) },
         new object[] { nameof(ClDiceLoss) },
+        new object[] { nameof(DiceBoundary) },
+        new object[] { nameof(HausdorffDTLosses) },
+        new object[] { nameof(DistancePenalizedLosses) },
+        new object[] { nameof(AnisotropicDistances) },
     };
 
     internal static Loss<Tensor, Tensor, Tensor> Create(string name) => name switch
@@ -78,6 +82,10 @@ public sealed class GradientCheckTests
         nameof(LovaszSoftmaxLosses) => new LovaszSoftmaxLosses(),
         nameof(LovaszHingeLoss) => new LovaszHingeLoss(),
         nameof(ClDiceLoss) => new ClDiceLoss(),
+        nameof(DiceBoundary) => new DiceBoundary(),
+        nameof(HausdorffDTLosses) => new HausdorffDTLosses(),
+        nameof(DistancePenalizedLosses) => new DistancePenalizedLosses(),
+        nameof(AnisotropicDistances) => new AnisotropicDistances(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 

@@ -11,11 +11,11 @@ namespace Losses;
 [global::System.CodeDom.Compiler.GeneratedCode("SegLoss.Generator", "<VERSION>")]
 partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
-    private readonly double _dice_weight;
+    private double _dice_weight;
     private readonly double _smooth_nr;
     private readonly double _smooth_dr;
-    private readonly double _main_weight;
-    private readonly double _blob_weight;
+    private double _main_weight;
+    private double _blob_weight;
     private readonly bool _include_background;
     private readonly bool _batch_statistics;
     private readonly int? _ignore_index;
@@ -59,8 +59,12 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
         _reduction = reduction;
     }
 
-    /// <summary>Weight of the term 'dice' in the loss.</summary>
-    public double dice_weight => _dice_weight;
+    /// <summary>Weight of the term 'dice' in the loss. Settable between steps (e.g. by a weight schedule).</summary>
+    public double dice_weight
+    {
+        get => _dice_weight;
+        set => _dice_weight = global::SegLoss.Runtime.LossArguments.NonNegative(value, nameof(dice_weight));
+    }
 
     /// <summary>Numerator smoothing of the ratio.</summary>
     public double smooth_nr => _smooth_nr;
@@ -68,11 +72,19 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
     /// <summary>Denominator smoothing of the ratio; an empty class gives loss 0.</summary>
     public double smooth_dr => _smooth_dr;
 
-    /// <summary>Blob loss: weight of the loss on the whole target.</summary>
-    public double main_weight => _main_weight;
+    /// <summary>Blob loss: weight of the loss on the whole target. Settable between steps (e.g. by a weight schedule).</summary>
+    public double main_weight
+    {
+        get => _main_weight;
+        set => _main_weight = global::SegLoss.Runtime.LossArguments.NonNegative(value, nameof(main_weight));
+    }
 
-    /// <summary>Blob loss: weight of the mean loss over instances.</summary>
-    public double blob_weight => _blob_weight;
+    /// <summary>Blob loss: weight of the mean loss over instances. Settable between steps (e.g. by a weight schedule).</summary>
+    public double blob_weight
+    {
+        get => _blob_weight;
+        set => _blob_weight = global::SegLoss.Runtime.LossArguments.NonNegative(value, nameof(blob_weight));
+    }
 
     /// <summary>Whether channel 0 takes part in per-class terms.</summary>
     public bool include_background => _include_background;

@@ -12,8 +12,8 @@ namespace Losses;
 [global::System.CodeDom.Compiler.GeneratedCode("SegLoss.Generator", "<VERSION>")]
 partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
-    private readonly double _term_weight;
-    private readonly double _focal_weight;
+    private double _term_weight;
+    private double _focal_weight;
     private readonly double _gamma;
     private readonly double _s;
     private readonly bool _focal_batch_statistics;
@@ -60,11 +60,19 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
         _reduction = reduction;
     }
 
-    /// <summary>Weight of the term 'term' in the loss.</summary>
-    public double term_weight => _term_weight;
+    /// <summary>Weight of the term 'term' in the loss. Settable between steps (e.g. by a weight schedule).</summary>
+    public double term_weight
+    {
+        get => _term_weight;
+        set => _term_weight = global::SegLoss.Runtime.LossArguments.NonNegative(value, nameof(term_weight));
+    }
 
-    /// <summary>Weight of the term 'focal' in the loss.</summary>
-    public double focal_weight => _focal_weight;
+    /// <summary>Weight of the term 'focal' in the loss. Settable between steps (e.g. by a weight schedule).</summary>
+    public double focal_weight
+    {
+        get => _focal_weight;
+        set => _focal_weight = global::SegLoss.Runtime.LossArguments.NonNegative(value, nameof(focal_weight));
+    }
 
     /// <summary>Focusing parameter: (1 - pt)^gamma down-weights easy pixels.</summary>
     public double gamma => _gamma;

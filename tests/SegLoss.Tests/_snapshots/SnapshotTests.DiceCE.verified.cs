@@ -12,10 +12,10 @@ namespace Losses;
 [global::System.CodeDom.Compiler.GeneratedCode("SegLoss.Generator", "<VERSION>")]
 partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
-    private readonly double _dice_weight;
+    private double _dice_weight;
     private readonly double _smooth_nr;
     private readonly double _smooth_dr;
-    private readonly double _ce_weight;
+    private double _ce_weight;
     private readonly double _label_smoothing;
     private readonly bool _ce_batch_statistics;
     private readonly bool _include_background;
@@ -64,8 +64,12 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
         _reduction = reduction;
     }
 
-    /// <summary>Weight of the term 'dice' in the loss.</summary>
-    public double dice_weight => _dice_weight;
+    /// <summary>Weight of the term 'dice' in the loss. Settable between steps (e.g. by a weight schedule).</summary>
+    public double dice_weight
+    {
+        get => _dice_weight;
+        set => _dice_weight = global::SegLoss.Runtime.LossArguments.NonNegative(value, nameof(dice_weight));
+    }
 
     /// <summary>Numerator smoothing of the ratio.</summary>
     public double smooth_nr => _smooth_nr;
@@ -73,8 +77,12 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
     /// <summary>Denominator smoothing of the ratio; an empty class gives loss 0.</summary>
     public double smooth_dr => _smooth_dr;
 
-    /// <summary>Weight of the term 'ce' in the loss.</summary>
-    public double ce_weight => _ce_weight;
+    /// <summary>Weight of the term 'ce' in the loss. Settable between steps (e.g. by a weight schedule).</summary>
+    public double ce_weight
+    {
+        get => _ce_weight;
+        set => _ce_weight = global::SegLoss.Runtime.LossArguments.NonNegative(value, nameof(ce_weight));
+    }
 
     /// <summary>Label smoothing: target mass spread uniformly over the classes.</summary>
     public double label_smoothing => _label_smoothing;

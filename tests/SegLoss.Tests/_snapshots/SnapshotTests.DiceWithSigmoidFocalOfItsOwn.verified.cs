@@ -12,10 +12,10 @@ namespace Losses;
 [global::System.CodeDom.Compiler.GeneratedCode("SegLoss.Generator", "<VERSION>")]
 partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
-    private readonly double _dice_weight;
+    private double _dice_weight;
     private readonly double _smooth_nr;
     private readonly double _smooth_dr;
-    private readonly double _focal_weight;
+    private double _focal_weight;
     private readonly double _gamma;
     private readonly bool _focal_batch_statistics;
     private readonly double[]? _focal_class_weights;
@@ -69,8 +69,12 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
         _reduction = reduction;
     }
 
-    /// <summary>Weight of the term 'dice' in the loss.</summary>
-    public double dice_weight => _dice_weight;
+    /// <summary>Weight of the term 'dice' in the loss. Settable between steps (e.g. by a weight schedule).</summary>
+    public double dice_weight
+    {
+        get => _dice_weight;
+        set => _dice_weight = global::SegLoss.Runtime.LossArguments.NonNegative(value, nameof(dice_weight));
+    }
 
     /// <summary>Numerator smoothing of the ratio.</summary>
     public double smooth_nr => _smooth_nr;
@@ -78,8 +82,12 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
     /// <summary>Denominator smoothing of the ratio; an empty class gives loss 0.</summary>
     public double smooth_dr => _smooth_dr;
 
-    /// <summary>Weight of the term 'focal' in the loss.</summary>
-    public double focal_weight => _focal_weight;
+    /// <summary>Weight of the term 'focal' in the loss. Settable between steps (e.g. by a weight schedule).</summary>
+    public double focal_weight
+    {
+        get => _focal_weight;
+        set => _focal_weight = global::SegLoss.Runtime.LossArguments.NonNegative(value, nameof(focal_weight));
+    }
 
     /// <summary>Focusing parameter: (1 - pt)^gamma down-weights easy pixels.</summary>
     public double gamma => _gamma;

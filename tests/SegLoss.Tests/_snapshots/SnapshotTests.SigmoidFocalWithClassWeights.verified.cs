@@ -11,7 +11,7 @@ namespace Losses;
 [global::System.CodeDom.Compiler.GeneratedCode("SegLoss.Generator", "<VERSION>")]
 partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
 {
-    private readonly double _focal_weight;
+    private double _focal_weight;
     private readonly double _gamma;
     private readonly double _alpha;
     private readonly bool _focal_batch_statistics;
@@ -55,8 +55,12 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
         _reduction = reduction;
     }
 
-    /// <summary>Weight of the term 'focal' in the loss.</summary>
-    public double focal_weight => _focal_weight;
+    /// <summary>Weight of the term 'focal' in the loss. Settable between steps (e.g. by a weight schedule).</summary>
+    public double focal_weight
+    {
+        get => _focal_weight;
+        set => _focal_weight = global::SegLoss.Runtime.LossArguments.NonNegative(value, nameof(focal_weight));
+    }
 
     /// <summary>Focusing parameter: (1 - pt)^gamma down-weights easy pixels.</summary>
     public double gamma => _gamma;

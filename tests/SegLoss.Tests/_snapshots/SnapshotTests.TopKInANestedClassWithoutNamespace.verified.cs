@@ -11,7 +11,7 @@ partial class Training
     [global::System.CodeDom.Compiler.GeneratedCode("SegLoss.Generator", "<VERSION>")]
     partial class TopK : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>
     {
-        private readonly double _topk_ce_weight;
+        private double _topk_ce_weight;
         private readonly double _k;
         private readonly bool _include_background;
         private readonly bool _batch_statistics;
@@ -47,8 +47,12 @@ partial class Training
             _reduction = reduction;
         }
 
-        /// <summary>Weight of the term 'topk_ce' in the loss.</summary>
-        public double topk_ce_weight => _topk_ce_weight;
+        /// <summary>Weight of the term 'topk_ce' in the loss. Settable between steps (e.g. by a weight schedule).</summary>
+        public double topk_ce_weight
+        {
+            get => _topk_ce_weight;
+            set => _topk_ce_weight = global::SegLoss.Runtime.LossArguments.NonNegative(value, nameof(topk_ce_weight));
+        }
 
         /// <summary>Declared with [Param].</summary>
         public double k => _k;
