@@ -52,6 +52,26 @@ public sealed class SegLossAttribute : Attribute
 
     /// <summary>The convention of the unsigned distance fields <c>dist</c> and <c>pdist</c>.</summary>
     public DistanceField DistanceField { get; set; }
+
+    /// <summary>
+    /// How the gradient is computed. Default <see cref="BackwardMode.ClosedForm"/> where the declaration allows it
+    /// (the generated code says when it does not, and why); <see cref="BackwardMode.Autograd"/> forces TorchSharp autograd.
+    /// </summary>
+    public BackwardMode Backward { get; set; }
+}
+
+/// <summary>How a generated loss computes its gradient.</summary>
+public enum BackwardMode
+{
+    /// <summary>
+    /// The statistics form one autograd node whose backward is derived symbolically at compile time (nothing full-size
+    /// is kept between forward and backward but the input and the target); declarations the derivation does not
+    /// cover (spatial operators, blob loss, thresholded predictions) use autograd.
+    /// </summary>
+    ClosedForm = 0,
+
+    /// <summary>TorchSharp autograd through the fused forward (the reference the closed form is tested against).</summary>
+    Autograd = 1,
 }
 
 /// <summary>The unsigned distance field edt(m) + edt(~m) of the Hausdorff losses, as each reference defines its edge cases.</summary>

@@ -123,4 +123,31 @@ public static class ExpressionOps
 
     /// <inheritdoc cref="RoundToFloat32(Tensor)"/>
     public static double RoundToFloat32(double x) => (float)x;
+
+    // Derivatives for the closed-form backward, each torch's backward rule for the forward operation above.
+
+    /// <summary>d(x^e)/dx = e·x^(e-1), and 0 for e = 0 (torch's rule for pow with a scalar exponent).</summary>
+    public static Tensor PowDerivative(Tensor x, double e) => e == 0 ? zeros_like(x) : e * x.pow(e - 1);
+
+    /// <inheritdoc cref="PowDerivative(Tensor, double)"/>
+    public static double PowDerivative(double x, double e) => e == 0 ? 0 : e * Math.Pow(x, e - 1);
+
+    /// <summary>d max(x, other)/dx: 1 where x is larger, 0 where smaller, 1/2 at a tie (torch's maximum).</summary>
+    public static Tensor MaxDerivative(Tensor x, Tensor other) => where(x.eq(other), 0.5, x.gt(other).to_type(x.dtype)).to_type(x.dtype);
+
+    /// <summary>d max(x, bound)/dx against a scalar bound: 1 where x &gt;= bound (torch's clamp_min).</summary>
+    public static Tensor MaxDerivative(Tensor x, double bound) => x.ge(bound).to_type(x.dtype);
+
+    /// <summary>d min(x, other)/dx: 1 where x is smaller, 0 where larger, 1/2 at a tie (torch's minimum).</summary>
+    public static Tensor MinDerivative(Tensor x, Tensor other) => where(x.eq(other), 0.5, x.lt(other).to_type(x.dtype)).to_type(x.dtype);
+
+    /// <summary>d min(x, bound)/dx against a scalar bound: 1 where x &lt;= bound (torch's clamp_max).</summary>
+    public static Tensor MinDerivative(Tensor x, double bound) => x.le(bound).to_type(x.dtype);
+
+    /// <summary>d log(1 - exp(x))/dx = -exp(x) / (1 - exp(x)) on both branches of <see cref="LogOneMinusExp"/>.</summary>
+    public static Tensor LogOneMinusExpDerivative(Tensor x) =>
+        where(x.gt(-Math.Log(2)), x.exp() / x.expm1(), -x.exp() / (-x.exp()).add(1));
+
+    /// <summary>exp(min(x, 0)): a softmax weight, exact where x &lt;= 0 and never overflowing where rounding pushes it above.</summary>
+    public static Tensor ExpNonPositive(Tensor x) => x.clamp_max(0).exp();
 }

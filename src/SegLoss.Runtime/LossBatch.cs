@@ -89,7 +89,8 @@ public sealed class LossBatch
     }
 
     /// <summary>
-    /// A per-class tensor (<c>[N, C, X]</c>, or class weights <c>[C]</c>) at each pixel's true class: <c>[N, 1, X]</c>.
+    /// A per-class tensor (<c>[N, C, X]</c>, <c>[N, C, 1]</c>, or class weights <c>[C]</c>) at each pixel's true class:
+    /// <c>[N, 1, X]</c>.
     /// </summary>
     public Tensor AtTrueClass(Tensor perClass)
     {
@@ -97,6 +98,12 @@ public sealed class LossBatch
         if (perClass.dim() == 1)
         {
             return perClass.index_select(0, labels.flatten()).view(Samples, 1, Pixels);
+        }
+
+        if (perClass.shape[^1] == 1 && Pixels != 1)
+        {
+            // One value per sample and class ([N, C, 1], a statistic's gradient): gathered without expanding it first.
+            return perClass.view(Samples, Classes).gather(1, labels.view(Samples, Pixels)).view(Samples, 1, Pixels);
         }
 
         return perClass.gather(1, labels);
@@ -387,6 +394,30 @@ public sealed class LossBatch
         Labels ?? throw new InvalidOperationException("This statistic needs class indices, but the target is dense.");
 
     /// <summary>Sample-and-class ids <c>n·C + label</c> of every pixel, flattened: the segments of the class sums.</summary>
+    /// <summary>The tensors a closed-form backward needs again (see <see cref="Restore"/>); nulls stand for absent ones.</summary>
+    public Tensor?[] SavedForBackward() => new[] { Labels, Valid, _target, ValidCount };
+
+    /// <summary>
+    /// The batch as it was, in a closed-form backward: <paramref name="input"/> and the tensors of
+    /// <see cref="SavedForBackward"/> as autograd kept them; the shapes come from <paramref name="original"/>, whose
+    /// tensors are gone by then.
+    /// </summary>
+    public static LossBatch Restore(LossBatch original, Tensor input, System.Collections.Generic.IReadOnlyList<Tensor?> saved)
+    {
+        ArgumentNullException.ThrowIfNull(original);
+        return new LossBatch(input, saved[0], saved[1], saved[2], saved[3]!, original.SpatialShape);
+    }
+
+    /// <summary>
+    /// The gradient of <see cref="Input"/> from the closed form's <c>dL/dz</c> (broadcastable to <c>[N, C, X]</c>):
+    /// zero at ignored pixels, full size.
+    /// </summary>
+    public Tensor InputGradient(Tensor gradient)
+    {
+        var masked = Valid is null ? gradient : gradient * Valid;
+        return masked.shape.SequenceEqual(Input.shape) ? masked : masked.expand(Samples, Classes, Pixels).contiguous();
+    }
+
     private Tensor FlatIndex()
     {
         if (_flatIndex is null)

@@ -36,6 +36,9 @@ internal static class LocalNames
     public static string WeightsAtTrueClass(string source) => "wt" + Literals.Pascal(source);
 
     public static string Term(string name) => "term" + Literals.Pascal(name);
+
+    /// <summary>The gradient of the loss with respect to a statistic, in the closed-form backward: <c>gTP</c>.</summary>
+    public static string Gradient(string statistic) => "g" + statistic;
 }
 
 /// <summary>Pixel expressions: full tensors <c>[N, C, X]</c>, true-class tensors <c>[N, 1, X]</c>, <c>y</c> when dense.</summary>

@@ -8,7 +8,8 @@ namespace SegLoss.Generator.Emit;
 /// <summary>
 /// Writes <c>Evaluate</c>: validate and flatten the batch, one activation per activation used, every statistic once
 /// (from class indices without a one-hot tensor, or from a dense target), then each term over the statistics.
-/// Everything runs in a dispose scope; only the loss leaves it.
+/// Everything runs in a dispose scope; only the loss leaves it. With a closed-form backward, the activations and
+/// statistics move into <c>ComputeStatistics</c>, run as one autograd node whose backward is <c>StatisticsBackward</c>.
 /// </summary>
 internal sealed class EvaluateEmitter
 {
@@ -37,25 +38,23 @@ internal sealed class EvaluateEmitter
             };
             var softmaxAnywhere = _plan.Options.Activation == Activation.Softmax || _usage.Everything.Any(q => q.Activation == Activation.Softmax);
             w.Line($"var batch = {KnownSymbols.LossBatch}.Create(input, target, new {KnownSymbols.LossBatchOptions}({KnownSymbols.Activation}.{activation}, _ignore_index, RequiresSeveralClasses: {Literals.Bool(softmaxAnywhere)}));");
-            if (_usage.UsesClassCount)
+            QuantityEmitter.WriteConstants(w, _usage);
+            if (_plan.Backward is null)
             {
-                w.Line("var C = (double)batch.Classes;");
+                w.Line();
+                w.Line($"// The gradient is TorchSharp autograd's: {_plan.AutogradReason}.");
+                QuantityEmitter.WriteActivations(w, _usage, _plan.Options.Activation);
+                WriteDistanceMaps(w);
+                w.Line();
+                WriteStatistics(w);
+            }
+            else
+            {
+                WriteDistanceMaps(w);
+                w.Line();
+                WriteStatisticsNode(w);
             }
 
-            foreach (var (source, pixel) in _usage.WeightSources())
-            {
-                var field = source.Length == 0 ? "_class_weights" : $"_{source}_class_weights";
-                w.Line($"var {LocalNames.Weights(source)} = batch.ClassWeights({field}, \"{field.Substring(1)}\");");
-                if (pixel)
-                {
-                    w.Line($"var {LocalNames.WeightsPixel(source)} = {LocalNames.Weights(source)}.view(1, -1, 1);");
-                }
-            }
-
-            WriteActivations(w);
-            WriteDistanceMaps(w);
-            w.Line();
-            WriteStatistics(w);
             w.Line();
             if (blob is not null)
             {
@@ -92,77 +91,48 @@ internal sealed class EvaluateEmitter
             w.Line($"{KnownSymbols.LossTerms}.EnsureFinite(loss, input);");
             w.Line("return loss.MoveToOuterDisposeScope();");
         });
+
+        if (_plan.Backward is { } backward)
+        {
+            w.Line();
+            WriteComputeStatistics(w);
+            w.Line();
+            new BackwardEmitter(_plan, backward).Write(w);
+        }
     }
 
-    private Activation Kind(Activation tag) => tag == Activation.Declared ? _plan.Options.Activation : tag;
+    /// <summary>The target's distance maps, passed to the statistics node as constants.</summary>
+    private IReadOnlyList<string> MapNames => _usage.DistanceMaps.Select(QuantityFacts.Name).ToList();
 
-    private void WriteActivations(SourceWriter w)
+    private string MapParameters => string.Concat(MapNames.Select(m => $", {KnownSymbols.Tensor} {m}"));
+
+    private void WriteStatisticsNode(SourceWriter w)
     {
-        foreach (var (tag, probability, logProbability, logComplement) in _usage.FullTensors(_plan.Options.Activation))
+        var maps = MapNames;
+        var constants = maps.Count == 0 ? $"global::System.Array.Empty<{KnownSymbols.Tensor}?>()" : $"new {KnownSymbols.Tensor}?[] {{ {string.Join(", ", maps)} }}";
+        var passed = string.Concat(maps.Select(m => ", " + m));
+        var restored = string.Concat(maps.Select((_, i) => $", constants[{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}]!"));
+        w.Line("// The statistics that depend on the prediction form one autograd node. Its backward, StatisticsBackward, is");
+        w.Line("// derived in closed form: nothing full-size is kept for it but the input and the target.");
+        w.Line("Statistics statistics = null!;");
+        w.Line($"var differentiable = {KnownSymbols.StatisticsNode}.Apply(batch, {constants},");
+        w.Line($"    () => (statistics = ComputeStatistics(batch{passed})).Differentiable(),");
+        w.Line($"    (saved, constants, g) => StatisticsBackward(saved{restored}, g));");
+        w.Line("statistics = statistics.WithDifferentiable(differentiable);");
+    }
+
+    private void WriteComputeStatistics(SourceWriter w)
+    {
+        w.Line("/// <summary>Every statistic of the batch: the forward of the statistics node (run without autograd).</summary>");
+        w.Line($"private Statistics ComputeStatistics({KnownSymbols.LossBatch} batch{MapParameters})");
+        w.Block(() =>
         {
-            var suffix = LocalNames.ActivationSuffix(tag);
-            var (p, logp, log1mp) = ("p" + suffix, "logp" + suffix, "log1mp" + suffix);
-            var shared = tag == Activation.Declared ? " for every term" : " for the terms that ask for it";
+            QuantityEmitter.WriteConstants(w, _usage, pixelOnly: true);
+            QuantityEmitter.WriteActivations(w, _usage, _plan.Options.Activation);
             w.Line();
-            switch (Kind(tag))
-            {
-                case Activation.Softmax:
-                    w.Line($"// Softmax over the classes, once{shared}.");
-                    if (logProbability || logComplement)
-                    {
-                        w.Line($"var {logp} = {KnownSymbols.Functional}.log_softmax(batch.Input, 1);");
-                        if (probability)
-                        {
-                            w.Line($"var {p} = {logp}.exp();");
-                        }
-                    }
-                    else
-                    {
-                        w.Line($"var {p} = {KnownSymbols.Functional}.softmax(batch.Input, 1);");
-                    }
-
-                    if (logComplement)
-                    {
-                        w.Line($"var {log1mp} = {KnownSymbols.ExpressionOps}.LogOneMinusExp({logp});");
-                    }
-
-                    break;
-
-                case Activation.Sigmoid:
-                    w.Line($"// Sigmoid of each channel{shared}; log p and log(1 - p) straight from the logits, stable at any magnitude.");
-                    if (probability)
-                    {
-                        w.Line($"var {p} = batch.Input.sigmoid();");
-                    }
-
-                    if (logProbability)
-                    {
-                        w.Line($"var {logp} = {KnownSymbols.Functional}.logsigmoid(batch.Input);");
-                    }
-
-                    if (logComplement)
-                    {
-                        w.Line($"var {log1mp} = {KnownSymbols.Functional}.logsigmoid(-batch.Input);");
-                    }
-
-                    break;
-
-                default:
-                    w.Line("// The input already holds probabilities.");
-                    w.Line($"var {p} = batch.Input;");
-                    if (logProbability)
-                    {
-                        w.Line($"var {logp} = {p}.log();");
-                    }
-
-                    if (logComplement)
-                    {
-                        w.Line($"var {log1mp} = (-{p}).log1p();");
-                    }
-
-                    break;
-            }
-        }
+            WriteStatistics(w);
+            w.Line("return statistics;");
+        });
     }
 
     /// <summary>Distance maps of the target (or of the thresholded prediction): constants for autograd.</summary>
@@ -198,7 +168,7 @@ internal sealed class EvaluateEmitter
         w.Block(() =>
         {
             w.Line("// y is one-hot and never built: sum f(p, y) = sum f(p, 0) + the sum at each pixel's true class of f(pt, 1) - f(pt, 0).");
-            WriteTrueClassLocals(w, _usage.IndexTarget, dense: false);
+            QuantityEmitter.WriteTrueClassLocals(w, _usage.IndexTarget, _plan.Options.Activation, dense: false);
             var shared = WriteSharedSkeletons(w, _plan.Statistics.SelectMany(s => new[] { s.EveryClass, s.TrueClass, s.Pixel }));
             WriteConstruction(w, s => IndexForm(Share(s, shared)));
         });
@@ -207,52 +177,10 @@ internal sealed class EvaluateEmitter
         {
             w.Line("// One-hot, soft or binary target [N, C, X].");
             w.Line("var y = batch.Target;");
-            WriteTrueClassLocals(w, _usage.DenseTarget, dense: true);
+            QuantityEmitter.WriteTrueClassLocals(w, _usage.DenseTarget, _plan.Options.Activation, dense: true);
             var shared = WriteSharedSkeletons(w, _plan.Statistics.Select(s => s.Dense));
             WriteConstruction(w, s => DenseForm(Share(s, shared)));
         });
-    }
-
-    private void WriteTrueClassLocals(SourceWriter w, HashSet<QuantityExpr> used, bool dense)
-    {
-        var atTrueClass = used
-            .Where(q => q.Kind is Quantity.TrueProbability or Quantity.TrueLogProbability or Quantity.TrueLogComplement)
-            .ToList();
-
-        // log(1 - pt) comes from pt where no stabler form exists (dense sigmoid targets, probability inputs).
-        atTrueClass.AddRange(atTrueClass
-            .Where(q => q.Kind == Quantity.TrueLogComplement && Kind(q.Activation) != Activation.Softmax && (dense || Kind(q.Activation) == Activation.None))
-            .Select(q => q with { Kind = Quantity.TrueProbability })
-            .ToList());
-
-        foreach (var quantity in atTrueClass.Distinct().OrderBy(q => q.Kind).ThenBy(q => q.Activation))
-        {
-            var name = LocalNames.AtTrueClass(quantity.Kind, quantity.Activation);
-            var full = LocalNames.Full(quantity.Kind, quantity.Activation);
-            var pt = LocalNames.AtTrueClass(Quantity.TrueProbability, quantity.Activation);
-            var value = (quantity.Kind, Kind(quantity.Activation), dense) switch
-            {
-                // log(1 - pt) = log of the other classes' probability mass: a logsumexp, exact when pt rounds to 1.
-                (Quantity.TrueLogComplement, Activation.Softmax, _) => $"batch.LogComplementAtTrueClass({LocalNames.Full(Quantity.LogProbability, quantity.Activation)})",
-                (Quantity.TrueLogComplement, Activation.Sigmoid, false) => $"{KnownSymbols.Functional}.logsigmoid(-batch.AtTrueClass(batch.Input))",
-                (Quantity.TrueLogComplement, _, _) => $"(-{pt}).log1p()",
-                (_, _, false) => $"batch.AtTrueClass({full})",
-                _ => $"(y * {full}).sum(1, keepdim: true)",
-            };
-            w.Line($"var {name} = {value};");
-        }
-
-        if (used.Any(q => q.Kind == Quantity.TrueLogit))
-        {
-            w.Line(dense ? "var zt = (y * batch.Input).sum(1, keepdim: true);" : "var zt = batch.AtTrueClass(batch.Input);");
-        }
-
-        foreach (var source in used.Where(q => q.Kind == Quantity.ClassWeightAtTrueClass).Select(q => q.WeightSource).Distinct().OrderBy(s => s, System.StringComparer.Ordinal))
-        {
-            w.Line(dense
-                ? $"var {LocalNames.WeightsAtTrueClass(source)} = (y * {LocalNames.WeightsPixel(source)}).sum(1, keepdim: true);"
-                : $"var {LocalNames.WeightsAtTrueClass(source)} = batch.AtTrueClass({LocalNames.Weights(source)});");
-        }
     }
 
     /// <summary>

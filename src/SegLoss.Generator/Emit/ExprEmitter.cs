@@ -76,6 +76,9 @@ internal static class ExprEmitter
             case LocalExpr local:
                 return new Code(local.Name, true, Primary);
 
+            case GradientExpr gradient:
+                return new Code(LocalNames.Gradient(gradient.Statistic), true, Primary);
+
             case GatherExpr gather:
                 return new Code($"batch.AtTrueClass({Write(gather.Full, scope).Text})", true, Primary);
 
@@ -142,11 +145,24 @@ internal static class ExprEmitter
             return new Code($"batch.HausdorffErosion({arguments[0].Text}, {arguments[1].Text}, {arguments[2].Text})", true, Primary);
         }
 
+        if (function.Function is Function.Sign or Function.Sinh)
+        {
+            var name = FunctionFacts.Name(function.Function);
+            return tensor
+                ? new Code($"{arguments[0].At(Primary)}.{name}()", true, Primary)
+                : new Code($"{KnownSymbols.Math}.{char.ToUpperInvariant(name[0]) + name.Substring(1)}({arguments[0].Text})", false, Primary);
+        }
+
         var helper = function.Function switch
         {
             Function.Min => "Min",
             Function.Max => "Max",
             Function.Clamp => "Clamp",
+            Function.PowDerivative => "PowDerivative",
+            Function.MaxDerivative => "MaxDerivative",
+            Function.MinDerivative => "MinDerivative",
+            Function.LogOneMinusExpDerivative => "LogOneMinusExpDerivative",
+            Function.ExpNonPositive => "ExpNonPositive",
             _ => "RoundToFloat32",
         };
         return new Code($"{KnownSymbols.ExpressionOps}.{helper}({string.Join(", ", arguments.Select(a => a.Text))})", tensor, Primary);

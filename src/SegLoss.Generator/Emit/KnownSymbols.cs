@@ -14,6 +14,8 @@ internal static class KnownSymbols
     public const string LossBatchOptions = "global::SegLoss.Runtime.LossBatchOptions";
     public const string LossTerms = "global::SegLoss.Runtime.LossTerms";
     public const string BlobLayout = "global::SegLoss.Runtime.BlobLayout";
+    public const string StatisticsNode = "global::SegLoss.Runtime.StatisticsNode";
+    public const string ReadOnlyList = "global::System.Collections.Generic.IReadOnlyList";
     public const string DistanceConvention = "global::SegLoss.Runtime.Distance.DistanceMapConvention";
     public const string ExpressionOps = "global::SegLoss.Runtime.ExpressionOps";
     public const string Arguments = "global::SegLoss.Runtime.LossArguments";

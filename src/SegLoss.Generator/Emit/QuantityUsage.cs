@@ -22,6 +22,15 @@ internal sealed class QuantityUsage
                 .Any(e => e is not null && Algebra.Any(e, n => n is AggregateExpr { Aggregation: Aggregation.SumAllClasses })));
     }
 
+    /// <summary>The quantities some class-index and dense expressions read (the closed-form backward's).</summary>
+    public QuantityUsage(IEnumerable<Expr> indexTarget, IEnumerable<Expr> denseTarget)
+    {
+        Collect(IndexTarget, indexTarget.ToArray());
+        Collect(DenseTarget, denseTarget.ToArray());
+        UsesClassCount = Everything.Any(q => q.Kind == Quantity.ClassCount) ||
+            indexTarget.Concat(denseTarget).Any(e => Algebra.Any(e, n => n is AggregateExpr { Aggregation: Aggregation.SumAllClasses }));
+    }
+
     /// <summary>Quantities read by the class-index forms.</summary>
     public HashSet<QuantityExpr> IndexTarget { get; } = new();
 

@@ -25,6 +25,16 @@ internal static class StatisticsEmitter
             w.Line("/// <summary>The same statistics summed over the batch; the per-pixel values of topk stay as they are.</summary>");
             var pooled = string.Join(", ", plan.Statistics.Select(s => s.Kind == StatisticKind.Sum ? $"{s.Name}.sum(0, keepdim: true)" : s.Name));
             w.Line($"public Statistics Pooled() => new({pooled}, IsPooled: true);");
+            if (plan.Backward is { } backward)
+            {
+                w.Line();
+                w.Line("/// <summary>The statistics that depend on the prediction: the outputs of the statistics node, in order.</summary>");
+                w.Line($"public {KnownSymbols.Tensor}[] Differentiable() => new[] {{ {string.Join(", ", backward.Statistics)} }};");
+                w.Line();
+                w.Line("/// <summary>The same statistics with those outputs, attached to the autograd graph.</summary>");
+                var with = string.Join(", ", backward.Statistics.Select((name, i) => $"{name} = outputs[{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}]"));
+                w.Line($"public Statistics WithDifferentiable({KnownSymbols.Tensor}[] outputs) => this with {{ {with} }};");
+            }
         });
     }
 }

@@ -166,3 +166,12 @@ internal sealed record LocalExpr(string Name) : Expr
 {
     public override void Write(StringBuilder builder) => builder.Append(Name);
 }
+
+/// <summary>
+/// Backward-only: the gradient of the loss with respect to a statistic, as the closed-form backward reads it —
+/// <c>[N, C, 1]</c> or <c>[N, 1, 1]</c> for a pixel sum (broadcast over the pixels), the full map for a map statistic.
+/// </summary>
+internal sealed record GradientExpr(string Statistic, bool PerClass) : Expr
+{
+    public override void Write(StringBuilder builder) => builder.Append("grad(").Append(Statistic).Append(')');
+}

@@ -149,6 +149,29 @@ internal enum Function
 
     /// <summary><c>herode(e, K, alpha)</c>: Σk k^α · (e eroded k times), the Hausdorff erosion map, a spatial operator.</summary>
     HausdorffErosion,
+
+    // Derivatives, made by the closed-form backward only (no name in the language); each follows torch's backward rule.
+
+    /// <summary>The sign of x (abs' derivative).</summary>
+    Sign,
+
+    /// <summary>sinh(x) (cosh' derivative).</summary>
+    Sinh,
+
+    /// <summary>d(x^e)/dx = e·x^(e-1), and 0 for e = 0.</summary>
+    PowDerivative,
+
+    /// <summary>d max(x, other)/dx: 1 where x wins, 0 where it loses, 1/2 at a tie of two tensors.</summary>
+    MaxDerivative,
+
+    /// <summary>d min(x, other)/dx, the same way.</summary>
+    MinDerivative,
+
+    /// <summary>d log(1 - exp(x))/dx = -exp(x)/(1 - exp(x)), on both branches of the forward's switch.</summary>
+    LogOneMinusExpDerivative,
+
+    /// <summary>exp(min(x, 0)): a softmax weight that is at most 1 (exact where x &lt;= 0, never overflowing).</summary>
+    ExpNonPositive,
 }
 
 internal static class SpatialFunctions
@@ -172,12 +195,19 @@ internal static class FunctionFacts
         Function.Clamp => "clamp",
         Function.Float32 => "float32",
         Function.Skeleton => "skel",
-        _ => "herode",
+        Function.HausdorffErosion => "herode",
+        Function.Sign => "sign",
+        Function.Sinh => "sinh",
+        Function.PowDerivative => "dpow",
+        Function.MaxDerivative => "dmax",
+        Function.MinDerivative => "dmin",
+        Function.LogOneMinusExpDerivative => "dlog1mexp",
+        _ => "expneg",
     };
 
     public static int Arity(Function function) => function switch
     {
-        Function.Min or Function.Max or Function.Skeleton => 2,
+        Function.Min or Function.Max or Function.Skeleton or Function.PowDerivative or Function.MaxDerivative or Function.MinDerivative => 2,
         Function.Clamp or Function.HausdorffErosion => 3,
         _ => 1,
     };

@@ -29,7 +29,8 @@ internal sealed record LossOptions(
     EquatableArray<double>? ClassWeights,
     BlobOptions? Blob = null,
     int DistanceField = 0,
-    EquatableArray<double>? Spacing = null);
+    EquatableArray<double>? Spacing = null,
+    bool ForceAutograd = false);
 
 /// <summary>The options of <c>[Blob]</c>: the loss becomes main_weight·X + blob_weight·blob(X).</summary>
 /// <param name="ConnectivityRank">1 (faces), 2 (edges) or 3 (full) neighbourhoods of instances found in the target.</param>

@@ -54,6 +54,7 @@ internal sealed class Binder
         ComposeExpr => new LevelInfo(Level.Pixel, true),
         GatherExpr => new LevelInfo(Level.Pixel, false),
         LocalExpr => new LevelInfo(Level.Pixel, true),
+        GradientExpr gradient => new LevelInfo(Level.Pixel, gradient.PerClass),
         _ => throw new InvalidOperationException(expr.GetType().Name),
     };
 

@@ -249,7 +249,8 @@ internal static class DeclarationReader
             declaration.Int("Reduction") ?? 0,
             classWeights,
             DistanceField: declaration.Int("DistanceField") ?? 0,
-            Spacing: spacing);
+            Spacing: spacing,
+            ForceAutograd: declaration.Int("Backward") == 1);
     }
 
     internal static void CheckClassWeights(EquatableArray<double>? weights, AttributeArguments arguments, string property, List<DiagnosticInfo> diagnostics)

@@ -238,6 +238,13 @@ internal static class Algebra
         Function.Min => Math.Min(x[0], x[1]),
         Function.Max => Math.Max(x[0], x[1]),
         Function.Clamp => Math.Max(Math.Min(x[0], x[2]), x[1]),
+        Function.Sign => Math.Sign(x[0]),
+        Function.Sinh => Math.Sinh(x[0]),
+        Function.PowDerivative => x[1] == 0 ? 0 : x[1] * Math.Pow(x[0], x[1] - 1),
+        Function.MaxDerivative => x[0] >= x[1] ? 1 : 0,
+        Function.MinDerivative => x[0] <= x[1] ? 1 : 0,
+        Function.LogOneMinusExpDerivative => -Math.Exp(x[0]) / (1 - Math.Exp(x[0])),
+        Function.ExpNonPositive => Math.Exp(Math.Min(x[0], 0)),
         _ => (float)x[0],
     };
 

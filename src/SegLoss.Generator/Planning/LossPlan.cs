@@ -9,7 +9,9 @@ internal sealed record LossPlan(
     LossOptions Options,
     EquatableArray<ParameterModel> Parameters,
     EquatableArray<StatisticPlan> Statistics,
-    EquatableArray<TermPlan> Terms)
+    EquatableArray<TermPlan> Terms,
+    BackwardPlan? Backward = null,
+    string? AutogradReason = null)
 {
     /// <summary>The generated file's name: unique and file-safe.</summary>
     public string HintName => Type.FullName.Replace('+', '.') + ".g.cs";
@@ -66,3 +68,16 @@ internal sealed record TermPlan(
     /// <summary>The term averages over the batch itself (<c>meanb</c>): one value per batch.</summary>
     public bool IsBatchLevel => Parsing.Binder.LevelOf(Expression).Level == Parsing.Level.Batch;
 }
+
+/// <summary>
+/// The closed-form backward of a declaration's statistics: for each target format, the adjoint (dL/d quantity) of every
+/// quantity the prediction enters through, as expressions of the statistics' gradients (<see cref="GradientExpr"/>).
+/// </summary>
+/// <param name="Statistics">The statistics that depend on the prediction: the outputs of the autograd node, in order.</param>
+internal sealed record BackwardPlan(
+    EquatableArray<string> Statistics,
+    EquatableArray<LeafAdjoint> IndexTarget,
+    EquatableArray<LeafAdjoint> DenseTarget);
+
+/// <summary>dL/d<paramref name="Leaf"/> at every pixel (and class, for a per-class quantity).</summary>
+internal sealed record LeafAdjoint(QuantityExpr Leaf, Expr Adjoint);

@@ -32,12 +32,15 @@ internal static class Planner
                 term.ClassWeights));
         }
 
+        var (backward, autogradReason) = BackwardPlanner.Plan(declaration.Options, statistics.All);
         return new LossPlan(
             declaration.Type,
             declaration.Options,
             declaration.Parameters,
             statistics.All.ToEquatableArray(),
-            terms.ToEquatableArray());
+            terms.ToEquatableArray(),
+            backward,
+            autogradReason);
     }
 
     /// <summary>

@@ -116,6 +116,8 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
         var batch = global::SegLoss.Runtime.LossBatch.Create(input, target, new global::SegLoss.Runtime.LossBatchOptions(global::SegLoss.Activation.Sigmoid, _ignore_index, RequiresSeveralClasses: false));
         var w = batch.ClassWeights(_class_weights, "class_weights");
 
+        // The gradient is TorchSharp autograd's: blob loss's per-instance statistics are not derived in closed form yet.
+
         // Sigmoid of each channel for every term; log p and log(1 - p) straight from the logits, stable at any magnitude.
         var p = batch.Input.sigmoid();
 

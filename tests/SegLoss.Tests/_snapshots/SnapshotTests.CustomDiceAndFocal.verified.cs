@@ -112,6 +112,50 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
         var w = batch.ClassWeights(_class_weights, "class_weights");
         var wPixel = w.view(1, -1, 1);
 
+        // The statistics that depend on the prediction form one autograd node. Its backward, StatisticsBackward, is
+        // derived in closed form: nothing full-size is kept for it but the input and the target.
+        Statistics statistics = null!;
+        var differentiable = global::SegLoss.Runtime.StatisticsNode.Apply(batch, global::System.Array.Empty<global::TorchSharp.torch.Tensor?>(),
+            () => (statistics = ComputeStatistics(batch)).Differentiable(),
+            (saved, constants, g) => StatisticsBackward(saved, g));
+        statistics = statistics.WithDifferentiable(differentiable);
+
+        Statistics? pooledStatistics = null;
+        Statistics StatisticsFor(bool batchStatistics) =>
+            batchStatistics && _reduction != global::SegLoss.Reduction.None ? pooledStatistics ??= statistics.Pooled() : statistics;
+
+        // Term 'term' = 1 - (2*TP + s) / (2*TP + FP + FN + s), per class, averaged over the classes.
+        global::TorchSharp.torch.Tensor termTerm;
+        {
+            var s = StatisticsFor(_batch_statistics);
+            var classes = batch.ClassIndices(_include_background, "include_background");
+            var perClass = 1.0 - (2.0 * s.TP + _s) / (2.0 * s.TP + (s.P - s.TP) + (s.G - s.TP) + _s);
+            termTerm = global::SegLoss.Runtime.LossTerms.Finish(global::SegLoss.Runtime.LossTerms.MeanOverClasses(perClass, classes), s.V);
+            breakdown?.Add("term", _term_weight, termTerm, perClass, classes);
+        }
+
+        // Term 'focal' = -sumc(w*y) * (1 - pt)^gamma * logpt.
+        global::TorchSharp.torch.Tensor termFocal;
+        {
+            var s = StatisticsFor(_focal_batch_statistics);
+            termFocal = global::SegLoss.Runtime.LossTerms.Finish(-(s.S1 / global::SegLoss.Runtime.ExpressionOps.Max(s.V, 1.0)), s.V);
+            breakdown?.Add("focal", _focal_weight, termFocal);
+        }
+
+        var loss = _term_weight * global::SegLoss.Runtime.LossTerms.Reduce(termTerm, _reduction, batch.Samples)
+            + _focal_weight * global::SegLoss.Runtime.LossTerms.Reduce(termFocal, _reduction, batch.Samples);
+        breakdown?.SetTotal(loss);
+        global::SegLoss.Runtime.LossTerms.EnsureFinite(loss, input);
+        return loss.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Every statistic of the batch: the forward of the statistics node (run without autograd).</summary>
+    private Statistics ComputeStatistics(global::SegLoss.Runtime.LossBatch batch)
+    {
+        var C = (double)batch.Classes;
+        var w = batch.ClassWeights(_class_weights, "class_weights");
+        var wPixel = w.view(1, -1, 1);
+
         // Softmax over the classes, once for every term.
         var logp = global::TorchSharp.torch.nn.functional.log_softmax(batch.Input, 1);
         var p = logp.exp();
@@ -144,34 +188,52 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
                 G: batch.SumPixels(y),
                 S1: batch.SumPixels((_gamma * log1mpt).exp() * logpt * (wPixel * y).sum(1, keepdim: true)));
         }
+        return statistics;
+    }
 
-        Statistics? pooledStatistics = null;
-        Statistics StatisticsFor(bool batchStatistics) =>
-            batchStatistics && _reduction != global::SegLoss.Reduction.None ? pooledStatistics ??= statistics.Pooled() : statistics;
+    /// <summary>
+    /// The closed-form backward of <see cref="ComputeStatistics"/>: dL/dinput from <paramref name="g"/>, the gradients of
+    /// the statistics it returns. At each pixel, dL/dq for every quantity q the prediction enters through is the sum over
+    /// the statistics of dL/dstatistic times the derivative of the statistic's pixel expression (derived at compile time);
+    /// quantities at the true class are put back there; then through the activation in closed form.
+    /// </summary>
+    private global::TorchSharp.torch.Tensor StatisticsBackward(global::SegLoss.Runtime.LossBatch batch, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> g)
+    {
+        var gTP = g[0].unsqueeze(-1); // dL/dTP, [N, C, 1]
+        var gP = g[1].unsqueeze(-1); // dL/dP, [N, C, 1]
+        var gS1 = g[2].unsqueeze(-1); // dL/dS1, [N, 1, 1]
+        var C = (double)batch.Classes;
+        var w = batch.ClassWeights(_class_weights, "class_weights");
+        var wPixel = w.view(1, -1, 1);
 
-        // Term 'term' = 1 - (2*TP + s) / (2*TP + FP + FN + s), per class, averaged over the classes.
-        global::TorchSharp.torch.Tensor termTerm;
+        // Softmax over the classes, once for every term.
+        var logp = global::TorchSharp.torch.nn.functional.log_softmax(batch.Input, 1);
+        var p = logp.exp();
+
+        global::TorchSharp.torch.Tensor dz;
+        if (batch.HasClassIndices)
         {
-            var s = StatisticsFor(_batch_statistics);
-            var classes = batch.ClassIndices(_include_background, "include_background");
-            var perClass = 1.0 - (2.0 * s.TP + _s) / (2.0 * s.TP + (s.P - s.TP) + (s.G - s.TP) + _s);
-            termTerm = global::SegLoss.Runtime.LossTerms.Finish(global::SegLoss.Runtime.LossTerms.MeanOverClasses(perClass, classes), s.V);
-            breakdown?.Add("term", _term_weight, termTerm, perClass, classes);
+            // y is one-hot and never built: the adjoints of pt, logpt, ... are added at each pixel's true class.
+            var logpt = batch.AtTrueClass(logp);
+            var log1mpt = batch.LogComplementAtTrueClass(logp);
+            var wt = batch.AtTrueClass(w);
+            var dp = batch.Compose(gP, batch.AtTrueClass(gTP));
+            var dlogp = batch.Compose(gS1 * wt * logpt * (_gamma * log1mpt).exp() * _gamma * global::SegLoss.Runtime.ExpressionOps.ExpNonPositive(logp - log1mpt), gS1 * wt * (_gamma * log1mpt).exp() - gS1 * wt * logpt * (_gamma * log1mpt).exp() * _gamma * global::SegLoss.Runtime.ExpressionOps.ExpNonPositive(logpt - log1mpt));
+            var d = dp * p + dlogp;
+            dz = d - p * d.sum(1, keepdim: true);
         }
-
-        // Term 'focal' = -sumc(w*y) * (1 - pt)^gamma * logpt.
-        global::TorchSharp.torch.Tensor termFocal;
+        else
         {
-            var s = StatisticsFor(_focal_batch_statistics);
-            termFocal = global::SegLoss.Runtime.LossTerms.Finish(-(s.S1 / global::SegLoss.Runtime.ExpressionOps.Max(s.V, 1.0)), s.V);
-            breakdown?.Add("focal", _focal_weight, termFocal);
+            // One-hot, soft or binary target [N, C, X].
+            var y = batch.Target;
+            var logpt = (y * logp).sum(1, keepdim: true);
+            var log1mpt = batch.LogComplementAtTrueClass(logp);
+            var dp = gTP * y + gP;
+            var dlogp = gS1 * (wPixel * y).sum(1, keepdim: true) * logpt * (_gamma * log1mpt).exp() * _gamma * global::SegLoss.Runtime.ExpressionOps.ExpNonPositive(logp + (1.0 - y).log() - log1mpt) + y * (gS1 * (wPixel * y).sum(1, keepdim: true) * (_gamma * log1mpt).exp());
+            var d = dp * p + dlogp;
+            dz = d - p * d.sum(1, keepdim: true);
         }
-
-        var loss = _term_weight * global::SegLoss.Runtime.LossTerms.Reduce(termTerm, _reduction, batch.Samples)
-            + _focal_weight * global::SegLoss.Runtime.LossTerms.Reduce(termFocal, _reduction, batch.Samples);
-        breakdown?.SetTotal(loss);
-        global::SegLoss.Runtime.LossTerms.EnsureFinite(loss, input);
-        return loss.MoveToOuterDisposeScope();
+        return batch.InputGradient(dz);
     }
 
     /// <summary>
@@ -188,5 +250,11 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
     {
         /// <summary>The same statistics summed over the batch; the per-pixel values of topk stay as they are.</summary>
         public Statistics Pooled() => new(V.sum(0, keepdim: true), TP.sum(0, keepdim: true), P.sum(0, keepdim: true), G.sum(0, keepdim: true), S1.sum(0, keepdim: true), IsPooled: true);
+
+        /// <summary>The statistics that depend on the prediction: the outputs of the statistics node, in order.</summary>
+        public global::TorchSharp.torch.Tensor[] Differentiable() => new[] { TP, P, S1 };
+
+        /// <summary>The same statistics with those outputs, attached to the autograd graph.</summary>
+        public Statistics WithDifferentiable(global::TorchSharp.torch.Tensor[] outputs) => this with { TP = outputs[0], P = outputs[1], S1 = outputs[2] };
     }
 }

@@ -111,35 +111,16 @@ partial class DiceBoundary : global::TorchSharp.Loss<global::TorchSharp.torch.Te
         var batch = global::SegLoss.Runtime.LossBatch.Create(input, target, new global::SegLoss.Runtime.LossBatchOptions(global::SegLoss.Activation.Softmax, _ignore_index, RequiresSeveralClasses: true));
         var w = batch.ClassWeights(_class_weights, "class_weights");
 
-        // Softmax over the classes, once for every term.
-        var p = global::TorchSharp.torch.nn.functional.softmax(batch.Input, 1);
-
         // Distance maps (no gradient flows through them).
         var sdist = batch.DistanceMap(global::SegLoss.Runtime.Distance.DistanceMapConvention.KervadecSigned, _spacing, distances);
 
-        Statistics statistics;
-        if (batch.HasClassIndices)
-        {
-            // y is one-hot and never built: sum f(p, y) = sum f(p, 0) + the sum at each pixel's true class of f(pt, 1) - f(pt, 0).
-            var pt = batch.AtTrueClass(p);
-            statistics = new Statistics(
-                V: batch.ValidCount,
-                G: batch.CountAtTrueClass(),
-                TP: batch.SumAtTrueClass(pt),
-                P: batch.SumPixels(p),
-                S1: batch.SumPixels(p * sdist));
-        }
-        else
-        {
-            // One-hot, soft or binary target [N, C, X].
-            var y = batch.Target;
-            statistics = new Statistics(
-                V: batch.ValidCount,
-                G: batch.SumPixels(y),
-                TP: batch.SumPixels(p * y),
-                P: batch.SumPixels(p),
-                S1: batch.SumPixels(p * sdist));
-        }
+        // The statistics that depend on the prediction form one autograd node. Its backward, StatisticsBackward, is
+        // derived in closed form: nothing full-size is kept for it but the input and the target.
+        Statistics statistics = null!;
+        var differentiable = global::SegLoss.Runtime.StatisticsNode.Apply(batch, new global::TorchSharp.torch.Tensor?[] { sdist },
+            () => (statistics = ComputeStatistics(batch, sdist)).Differentiable(),
+            (saved, constants, g) => StatisticsBackward(saved, constants[0]!, g));
+        statistics = statistics.WithDifferentiable(differentiable);
 
         Statistics? pooledStatistics = null;
         Statistics StatisticsFor(bool batchStatistics) =>
@@ -171,6 +152,74 @@ partial class DiceBoundary : global::TorchSharp.Loss<global::TorchSharp.torch.Te
         return loss.MoveToOuterDisposeScope();
     }
 
+    /// <summary>Every statistic of the batch: the forward of the statistics node (run without autograd).</summary>
+    private Statistics ComputeStatistics(global::SegLoss.Runtime.LossBatch batch, global::TorchSharp.torch.Tensor sdist)
+    {
+
+        // Softmax over the classes, once for every term.
+        var p = global::TorchSharp.torch.nn.functional.softmax(batch.Input, 1);
+
+        Statistics statistics;
+        if (batch.HasClassIndices)
+        {
+            // y is one-hot and never built: sum f(p, y) = sum f(p, 0) + the sum at each pixel's true class of f(pt, 1) - f(pt, 0).
+            var pt = batch.AtTrueClass(p);
+            statistics = new Statistics(
+                V: batch.ValidCount,
+                G: batch.CountAtTrueClass(),
+                TP: batch.SumAtTrueClass(pt),
+                P: batch.SumPixels(p),
+                S1: batch.SumPixels(p * sdist));
+        }
+        else
+        {
+            // One-hot, soft or binary target [N, C, X].
+            var y = batch.Target;
+            statistics = new Statistics(
+                V: batch.ValidCount,
+                G: batch.SumPixels(y),
+                TP: batch.SumPixels(p * y),
+                P: batch.SumPixels(p),
+                S1: batch.SumPixels(p * sdist));
+        }
+        return statistics;
+    }
+
+    /// <summary>
+    /// The closed-form backward of <see cref="ComputeStatistics"/>: dL/dinput from <paramref name="g"/>, the gradients of
+    /// the statistics it returns. At each pixel, dL/dq for every quantity q the prediction enters through is the sum over
+    /// the statistics of dL/dstatistic times the derivative of the statistic's pixel expression (derived at compile time);
+    /// quantities at the true class are put back there; then through the activation in closed form.
+    /// </summary>
+    private global::TorchSharp.torch.Tensor StatisticsBackward(global::SegLoss.Runtime.LossBatch batch, global::TorchSharp.torch.Tensor sdist, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> g)
+    {
+        var gTP = g[0].unsqueeze(-1); // dL/dTP, [N, C, 1]
+        var gP = g[1].unsqueeze(-1); // dL/dP, [N, C, 1]
+        var gS1 = g[2].unsqueeze(-1); // dL/dS1, [N, C, 1]
+        var C = (double)batch.Classes;
+
+        // Softmax over the classes, once for every term.
+        var p = global::TorchSharp.torch.nn.functional.softmax(batch.Input, 1);
+
+        global::TorchSharp.torch.Tensor dz;
+        if (batch.HasClassIndices)
+        {
+            // y is one-hot and never built: the adjoints of pt, logpt, ... are added at each pixel's true class.
+            var dp = batch.Compose(gP + gS1 * sdist, batch.AtTrueClass(gTP));
+            var d = dp * p;
+            dz = d - p * d.sum(1, keepdim: true);
+        }
+        else
+        {
+            // One-hot, soft or binary target [N, C, X].
+            var y = batch.Target;
+            var dp = gTP * y + gP + gS1 * sdist;
+            var d = dp * p;
+            dz = d - p * d.sum(1, keepdim: true);
+        }
+        return batch.InputGradient(dz);
+    }
+
     /// <summary>
     /// The statistics every term reads, computed once per call: per sample <c>[N, C]</c> (per class) or <c>[N, 1]</c>,
     /// or summed over the batch (<c>[1, ...]</c>) when pooled.
@@ -185,5 +234,11 @@ partial class DiceBoundary : global::TorchSharp.Loss<global::TorchSharp.torch.Te
     {
         /// <summary>The same statistics summed over the batch; the per-pixel values of topk stay as they are.</summary>
         public Statistics Pooled() => new(V.sum(0, keepdim: true), G.sum(0, keepdim: true), TP.sum(0, keepdim: true), P.sum(0, keepdim: true), S1.sum(0, keepdim: true), IsPooled: true);
+
+        /// <summary>The statistics that depend on the prediction: the outputs of the statistics node, in order.</summary>
+        public global::TorchSharp.torch.Tensor[] Differentiable() => new[] { TP, P, S1 };
+
+        /// <summary>The same statistics with those outputs, attached to the autograd graph.</summary>
+        public Statistics WithDifferentiable(global::TorchSharp.torch.Tensor[] outputs) => this with { TP = outputs[0], P = outputs[1], S1 = outputs[2] };
     }
 }

@@ -119,6 +119,50 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
         var w = batch.ClassWeights(_class_weights, "class_weights");
         var wPixel = w.view(1, -1, 1);
 
+        // The statistics that depend on the prediction form one autograd node. Its backward, StatisticsBackward, is
+        // derived in closed form: nothing full-size is kept for it but the input and the target.
+        Statistics statistics = null!;
+        var differentiable = global::SegLoss.Runtime.StatisticsNode.Apply(batch, global::System.Array.Empty<global::TorchSharp.torch.Tensor?>(),
+            () => (statistics = ComputeStatistics(batch)).Differentiable(),
+            (saved, constants, g) => StatisticsBackward(saved, g));
+        statistics = statistics.WithDifferentiable(differentiable);
+
+        Statistics? pooledStatistics = null;
+        Statistics StatisticsFor(bool batchStatistics) =>
+            batchStatistics && _reduction != global::SegLoss.Reduction.None ? pooledStatistics ??= statistics.Pooled() : statistics;
+
+        // Term 'dice' = w * (1 - (2*TP + smooth_nr) / (P + G + smooth_dr)), per class, averaged over the classes.
+        global::TorchSharp.torch.Tensor termDice;
+        {
+            var s = StatisticsFor(_batch_statistics);
+            var classes = batch.ClassIndices(_include_background, "include_background");
+            var perClass = w * (1.0 - (2.0 * s.TP + _smooth_nr) / (s.P + s.G + _smooth_dr));
+            termDice = global::SegLoss.Runtime.LossTerms.Finish(global::SegLoss.Runtime.LossTerms.MeanOverClasses(perClass, classes), s.V);
+            breakdown?.Add("dice", _dice_weight, termDice, perClass, classes);
+        }
+
+        // Term 'ce' = sumx(-sumc(w * ((1 - label_smoothing)*y + label_smoothing/C) * logp)) / max(sumx(sumc(w*y)), 1e-12).
+        global::TorchSharp.torch.Tensor termCe;
+        {
+            var s = StatisticsFor(_ce_batch_statistics);
+            termCe = global::SegLoss.Runtime.LossTerms.Finish(-(s.S1 / global::SegLoss.Runtime.ExpressionOps.Max(s.S2, 1E-12)), s.V);
+            breakdown?.Add("ce", _ce_weight, termCe);
+        }
+
+        var loss = _dice_weight * global::SegLoss.Runtime.LossTerms.Reduce(termDice, _reduction, batch.Samples)
+            + _ce_weight * global::SegLoss.Runtime.LossTerms.Reduce(termCe, _reduction, batch.Samples);
+        breakdown?.SetTotal(loss);
+        global::SegLoss.Runtime.LossTerms.EnsureFinite(loss, input);
+        return loss.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Every statistic of the batch: the forward of the statistics node (run without autograd).</summary>
+    private Statistics ComputeStatistics(global::SegLoss.Runtime.LossBatch batch)
+    {
+        var C = (double)batch.Classes;
+        var w = batch.ClassWeights(_class_weights, "class_weights");
+        var wPixel = w.view(1, -1, 1);
+
         // Softmax over the classes, once for every term.
         var logp = global::TorchSharp.torch.nn.functional.log_softmax(batch.Input, 1);
         var p = logp.exp();
@@ -150,34 +194,47 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
                 S1: batch.SumPixels((wPixel * (_label_smoothing / C) * logp + wPixel * (1.0 - _label_smoothing) * (logp * y)).sum(1, keepdim: true)),
                 S2: batch.SumPixels((wPixel * y).sum(1, keepdim: true)));
         }
+        return statistics;
+    }
 
-        Statistics? pooledStatistics = null;
-        Statistics StatisticsFor(bool batchStatistics) =>
-            batchStatistics && _reduction != global::SegLoss.Reduction.None ? pooledStatistics ??= statistics.Pooled() : statistics;
+    /// <summary>
+    /// The closed-form backward of <see cref="ComputeStatistics"/>: dL/dinput from <paramref name="g"/>, the gradients of
+    /// the statistics it returns. At each pixel, dL/dq for every quantity q the prediction enters through is the sum over
+    /// the statistics of dL/dstatistic times the derivative of the statistic's pixel expression (derived at compile time);
+    /// quantities at the true class are put back there; then through the activation in closed form.
+    /// </summary>
+    private global::TorchSharp.torch.Tensor StatisticsBackward(global::SegLoss.Runtime.LossBatch batch, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> g)
+    {
+        var gTP = g[0].unsqueeze(-1); // dL/dTP, [N, C, 1]
+        var gP = g[1].unsqueeze(-1); // dL/dP, [N, C, 1]
+        var gS1 = g[2].unsqueeze(-1); // dL/dS1, [N, 1, 1]
+        var C = (double)batch.Classes;
+        var w = batch.ClassWeights(_class_weights, "class_weights");
+        var wPixel = w.view(1, -1, 1);
 
-        // Term 'dice' = w * (1 - (2*TP + smooth_nr) / (P + G + smooth_dr)), per class, averaged over the classes.
-        global::TorchSharp.torch.Tensor termDice;
+        // Softmax over the classes, once for every term.
+        var p = global::TorchSharp.torch.nn.functional.softmax(batch.Input, 1);
+
+        global::TorchSharp.torch.Tensor dz;
+        if (batch.HasClassIndices)
         {
-            var s = StatisticsFor(_batch_statistics);
-            var classes = batch.ClassIndices(_include_background, "include_background");
-            var perClass = w * (1.0 - (2.0 * s.TP + _smooth_nr) / (s.P + s.G + _smooth_dr));
-            termDice = global::SegLoss.Runtime.LossTerms.Finish(global::SegLoss.Runtime.LossTerms.MeanOverClasses(perClass, classes), s.V);
-            breakdown?.Add("dice", _dice_weight, termDice, perClass, classes);
+            // y is one-hot and never built: the adjoints of pt, logpt, ... are added at each pixel's true class.
+            var wt = batch.AtTrueClass(w);
+            var dp = batch.Compose(gP, batch.AtTrueClass(gTP));
+            var dlogp = batch.Compose(gS1 * (wPixel * (_label_smoothing / C)), gS1 * (wt * (1.0 - _label_smoothing)));
+            var d = dp * p + dlogp;
+            dz = d - p * d.sum(1, keepdim: true);
         }
-
-        // Term 'ce' = sumx(-sumc(w * ((1 - label_smoothing)*y + label_smoothing/C) * logp)) / max(sumx(sumc(w*y)), 1e-12).
-        global::TorchSharp.torch.Tensor termCe;
+        else
         {
-            var s = StatisticsFor(_ce_batch_statistics);
-            termCe = global::SegLoss.Runtime.LossTerms.Finish(-(s.S1 / global::SegLoss.Runtime.ExpressionOps.Max(s.S2, 1E-12)), s.V);
-            breakdown?.Add("ce", _ce_weight, termCe);
+            // One-hot, soft or binary target [N, C, X].
+            var y = batch.Target;
+            var dp = gTP * y + gP;
+            var dlogp = gS1 * (wPixel * (_label_smoothing / C)) + gS1 * (wPixel * (1.0 - _label_smoothing)) * y;
+            var d = dp * p + dlogp;
+            dz = d - p * d.sum(1, keepdim: true);
         }
-
-        var loss = _dice_weight * global::SegLoss.Runtime.LossTerms.Reduce(termDice, _reduction, batch.Samples)
-            + _ce_weight * global::SegLoss.Runtime.LossTerms.Reduce(termCe, _reduction, batch.Samples);
-        breakdown?.SetTotal(loss);
-        global::SegLoss.Runtime.LossTerms.EnsureFinite(loss, input);
-        return loss.MoveToOuterDisposeScope();
+        return batch.InputGradient(dz);
     }
 
     /// <summary>
@@ -195,5 +252,11 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
     {
         /// <summary>The same statistics summed over the batch; the per-pixel values of topk stay as they are.</summary>
         public Statistics Pooled() => new(V.sum(0, keepdim: true), TP.sum(0, keepdim: true), P.sum(0, keepdim: true), G.sum(0, keepdim: true), S1.sum(0, keepdim: true), S2.sum(0, keepdim: true), IsPooled: true);
+
+        /// <summary>The statistics that depend on the prediction: the outputs of the statistics node, in order.</summary>
+        public global::TorchSharp.torch.Tensor[] Differentiable() => new[] { TP, P, S1 };
+
+        /// <summary>The same statistics with those outputs, attached to the autograd graph.</summary>
+        public Statistics WithDifferentiable(global::TorchSharp.torch.Tensor[] outputs) => this with { TP = outputs[0], P = outputs[1], S1 = outputs[2] };
     }
 }

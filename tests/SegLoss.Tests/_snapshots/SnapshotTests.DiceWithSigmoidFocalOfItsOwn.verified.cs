@@ -123,6 +123,49 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
         var w = batch.ClassWeights(_class_weights, "class_weights");
         var wFocal = batch.ClassWeights(_focal_class_weights, "focal_class_weights");
 
+        // The statistics that depend on the prediction form one autograd node. Its backward, StatisticsBackward, is
+        // derived in closed form: nothing full-size is kept for it but the input and the target.
+        Statistics statistics = null!;
+        var differentiable = global::SegLoss.Runtime.StatisticsNode.Apply(batch, global::System.Array.Empty<global::TorchSharp.torch.Tensor?>(),
+            () => (statistics = ComputeStatistics(batch)).Differentiable(),
+            (saved, constants, g) => StatisticsBackward(saved, g));
+        statistics = statistics.WithDifferentiable(differentiable);
+
+        Statistics? pooledStatistics = null;
+        Statistics StatisticsFor(bool batchStatistics) =>
+            batchStatistics && _reduction != global::SegLoss.Reduction.None ? pooledStatistics ??= statistics.Pooled() : statistics;
+
+        // Term 'dice' = w * (1 - (2*TP + smooth_nr) / (P2 + G2 + smooth_dr)), per class, averaged over the classes.
+        global::TorchSharp.torch.Tensor termDice;
+        {
+            var s = StatisticsFor(_batch_statistics);
+            var classes = batch.ClassIndices(_include_background, "include_background");
+            var perClass = w * (1.0 - (2.0 * s.TP + _smooth_nr) / (s.P2 + s.G2 + _smooth_dr));
+            termDice = global::SegLoss.Runtime.LossTerms.Finish(global::SegLoss.Runtime.LossTerms.MeanOverClasses(perClass, classes), s.V);
+            breakdown?.Add("dice", _dice_weight, termDice, perClass, classes);
+        }
+
+        // Term 'focal' = w * meanx(-(y*(1 - p)^gamma*logp + (1 - y)*p^gamma*log(1 - p))), per class, averaged over the classes.
+        global::TorchSharp.torch.Tensor termFocal;
+        {
+            var s = StatisticsFor(_focal_batch_statistics);
+            var classes = batch.ClassIndices(_include_background, "include_background");
+            var perClass = wFocal * ((-s.S1 - s.S2 + s.S3) / global::SegLoss.Runtime.ExpressionOps.Max(s.V, 1.0));
+            termFocal = global::SegLoss.Runtime.LossTerms.Finish(global::SegLoss.Runtime.LossTerms.MeanOverClasses(perClass, classes), s.V);
+            breakdown?.Add("focal", _focal_weight, termFocal, perClass, classes);
+        }
+
+        var loss = _dice_weight * global::SegLoss.Runtime.LossTerms.Reduce(termDice, _reduction, batch.Samples)
+            + _focal_weight * global::SegLoss.Runtime.LossTerms.Reduce(termFocal, _reduction, batch.Samples);
+        breakdown?.SetTotal(loss);
+        global::SegLoss.Runtime.LossTerms.EnsureFinite(loss, input);
+        return loss.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Every statistic of the batch: the forward of the statistics node (run without autograd).</summary>
+    private Statistics ComputeStatistics(global::SegLoss.Runtime.LossBatch batch)
+    {
+
         // Softmax over the classes, once for every term.
         var p = global::TorchSharp.torch.nn.functional.softmax(batch.Input, 1);
 
@@ -159,36 +202,56 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
                 S2: batch.SumPixels((_gamma * logpSigmoid).exp() * log1mpSigmoid),
                 S3: batch.SumPixels((_gamma * logpSigmoid).exp() * log1mpSigmoid * y));
         }
+        return statistics;
+    }
 
-        Statistics? pooledStatistics = null;
-        Statistics StatisticsFor(bool batchStatistics) =>
-            batchStatistics && _reduction != global::SegLoss.Reduction.None ? pooledStatistics ??= statistics.Pooled() : statistics;
+    /// <summary>
+    /// The closed-form backward of <see cref="ComputeStatistics"/>: dL/dinput from <paramref name="g"/>, the gradients of
+    /// the statistics it returns. At each pixel, dL/dq for every quantity q the prediction enters through is the sum over
+    /// the statistics of dL/dstatistic times the derivative of the statistic's pixel expression (derived at compile time);
+    /// quantities at the true class are put back there; then through the activation in closed form.
+    /// </summary>
+    private global::TorchSharp.torch.Tensor StatisticsBackward(global::SegLoss.Runtime.LossBatch batch, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> g)
+    {
+        var gTP = g[0].unsqueeze(-1); // dL/dTP, [N, C, 1]
+        var gP2 = g[1].unsqueeze(-1); // dL/dP2, [N, C, 1]
+        var gS1 = g[2].unsqueeze(-1); // dL/dS1, [N, C, 1]
+        var gS2 = g[3].unsqueeze(-1); // dL/dS2, [N, C, 1]
+        var gS3 = g[4].unsqueeze(-1); // dL/dS3, [N, C, 1]
+        var C = (double)batch.Classes;
 
-        // Term 'dice' = w * (1 - (2*TP + smooth_nr) / (P2 + G2 + smooth_dr)), per class, averaged over the classes.
-        global::TorchSharp.torch.Tensor termDice;
+        // Softmax over the classes, once for every term.
+        var p = global::TorchSharp.torch.nn.functional.softmax(batch.Input, 1);
+
+        // Sigmoid of each channel for the terms that ask for it; log p and log(1 - p) straight from the logits, stable at any magnitude.
+        var pSigmoid = batch.Input.sigmoid();
+        var logpSigmoid = global::TorchSharp.torch.nn.functional.logsigmoid(batch.Input);
+        var log1mpSigmoid = global::TorchSharp.torch.nn.functional.logsigmoid(-batch.Input);
+
+        global::TorchSharp.torch.Tensor dz;
+        if (batch.HasClassIndices)
         {
-            var s = StatisticsFor(_batch_statistics);
-            var classes = batch.ClassIndices(_include_background, "include_background");
-            var perClass = w * (1.0 - (2.0 * s.TP + _smooth_nr) / (s.P2 + s.G2 + _smooth_dr));
-            termDice = global::SegLoss.Runtime.LossTerms.Finish(global::SegLoss.Runtime.LossTerms.MeanOverClasses(perClass, classes), s.V);
-            breakdown?.Add("dice", _dice_weight, termDice, perClass, classes);
+            // y is one-hot and never built: the adjoints of pt, logpt, ... are added at each pixel's true class.
+            var ptSigmoid = batch.AtTrueClass(pSigmoid);
+            var logptSigmoid = batch.AtTrueClass(logpSigmoid);
+            var log1mptSigmoid = global::TorchSharp.torch.nn.functional.logsigmoid(-batch.AtTrueClass(batch.Input));
+            var dp = batch.Compose(gP2 * global::SegLoss.Runtime.ExpressionOps.PowDerivative(p, 2.0), batch.AtTrueClass(gTP));
+            var d = dp * p;
+            var dlogpSigmoid = batch.Compose(gS2 * log1mpSigmoid * (_gamma * logpSigmoid).exp() * _gamma, batch.AtTrueClass(gS1) * (_gamma * log1mptSigmoid).exp() + batch.AtTrueClass(gS3) * log1mptSigmoid * (_gamma * logptSigmoid).exp() * _gamma);
+            var dlog1mpSigmoid = gS2 * (_gamma * logpSigmoid).exp();
+            dz = d - p * d.sum(1, keepdim: true) + dlogpSigmoid * (1.0 - pSigmoid) - dlog1mpSigmoid * pSigmoid + batch.Compose(null, -((batch.AtTrueClass(gS1) * logptSigmoid * (_gamma * log1mptSigmoid).exp() * _gamma + batch.AtTrueClass(gS3) * (_gamma * logptSigmoid).exp()) * ptSigmoid));
         }
-
-        // Term 'focal' = w * meanx(-(y*(1 - p)^gamma*logp + (1 - y)*p^gamma*log(1 - p))), per class, averaged over the classes.
-        global::TorchSharp.torch.Tensor termFocal;
+        else
         {
-            var s = StatisticsFor(_focal_batch_statistics);
-            var classes = batch.ClassIndices(_include_background, "include_background");
-            var perClass = wFocal * ((-s.S1 - s.S2 + s.S3) / global::SegLoss.Runtime.ExpressionOps.Max(s.V, 1.0));
-            termFocal = global::SegLoss.Runtime.LossTerms.Finish(global::SegLoss.Runtime.LossTerms.MeanOverClasses(perClass, classes), s.V);
-            breakdown?.Add("focal", _focal_weight, termFocal, perClass, classes);
+            // One-hot, soft or binary target [N, C, X].
+            var y = batch.Target;
+            var dp = gTP * y + gP2 * global::SegLoss.Runtime.ExpressionOps.PowDerivative(p, 2.0);
+            var d = dp * p;
+            var dlogpSigmoid = gS1 * y * (_gamma * log1mpSigmoid).exp() + gS2 * log1mpSigmoid * (_gamma * logpSigmoid).exp() * _gamma + gS3 * y * log1mpSigmoid * (_gamma * logpSigmoid).exp() * _gamma;
+            var dlog1mpSigmoid = gS1 * y * logpSigmoid * (_gamma * log1mpSigmoid).exp() * _gamma + gS2 * (_gamma * logpSigmoid).exp() + gS3 * y * (_gamma * logpSigmoid).exp();
+            dz = d - p * d.sum(1, keepdim: true) + dlogpSigmoid * (1.0 - pSigmoid) - dlog1mpSigmoid * pSigmoid;
         }
-
-        var loss = _dice_weight * global::SegLoss.Runtime.LossTerms.Reduce(termDice, _reduction, batch.Samples)
-            + _focal_weight * global::SegLoss.Runtime.LossTerms.Reduce(termFocal, _reduction, batch.Samples);
-        breakdown?.SetTotal(loss);
-        global::SegLoss.Runtime.LossTerms.EnsureFinite(loss, input);
-        return loss.MoveToOuterDisposeScope();
+        return batch.InputGradient(dz);
     }
 
     /// <summary>
@@ -207,5 +270,11 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
     {
         /// <summary>The same statistics summed over the batch; the per-pixel values of topk stay as they are.</summary>
         public Statistics Pooled() => new(V.sum(0, keepdim: true), TP.sum(0, keepdim: true), P2.sum(0, keepdim: true), G2.sum(0, keepdim: true), S1.sum(0, keepdim: true), S2.sum(0, keepdim: true), S3.sum(0, keepdim: true), IsPooled: true);
+
+        /// <summary>The statistics that depend on the prediction: the outputs of the statistics node, in order.</summary>
+        public global::TorchSharp.torch.Tensor[] Differentiable() => new[] { TP, P2, S1, S2, S3 };
+
+        /// <summary>The same statistics with those outputs, attached to the autograd graph.</summary>
+        public Statistics WithDifferentiable(global::TorchSharp.torch.Tensor[] outputs) => this with { TP = outputs[0], P2 = outputs[1], S1 = outputs[2], S2 = outputs[3], S3 = outputs[4] };
     }
 }

@@ -98,6 +98,38 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
         var batch = global::SegLoss.Runtime.LossBatch.Create(input, target, new global::SegLoss.Runtime.LossBatchOptions(global::SegLoss.Activation.Sigmoid, _ignore_index, RequiresSeveralClasses: false));
         var w = batch.ClassWeights(_class_weights, "class_weights");
 
+        // The statistics that depend on the prediction form one autograd node. Its backward, StatisticsBackward, is
+        // derived in closed form: nothing full-size is kept for it but the input and the target.
+        Statistics statistics = null!;
+        var differentiable = global::SegLoss.Runtime.StatisticsNode.Apply(batch, global::System.Array.Empty<global::TorchSharp.torch.Tensor?>(),
+            () => (statistics = ComputeStatistics(batch)).Differentiable(),
+            (saved, constants, g) => StatisticsBackward(saved, g));
+        statistics = statistics.WithDifferentiable(differentiable);
+
+        Statistics? pooledStatistics = null;
+        Statistics StatisticsFor(bool batchStatistics) =>
+            batchStatistics && _reduction != global::SegLoss.Reduction.None ? pooledStatistics ??= statistics.Pooled() : statistics;
+
+        // Term 'focal' = w * meanx(-(alpha*y*(1 - p)^gamma*logp + (1 - alpha)*(1 - y)*p^gamma*log(1 - p))), per class, averaged over the classes.
+        global::TorchSharp.torch.Tensor termFocal;
+        {
+            var s = StatisticsFor(_focal_batch_statistics);
+            var classes = batch.ClassIndices(_include_background, "include_background");
+            var perClass = w * ((-(_alpha * s.S1) - (1.0 - _alpha) * s.S2 + (1.0 - _alpha) * s.S3) / global::SegLoss.Runtime.ExpressionOps.Max(s.V, 1.0));
+            termFocal = global::SegLoss.Runtime.LossTerms.Finish(global::SegLoss.Runtime.LossTerms.MeanOverClasses(perClass, classes), s.V);
+            breakdown?.Add("focal", _focal_weight, termFocal, perClass, classes);
+        }
+
+        var loss = _focal_weight * global::SegLoss.Runtime.LossTerms.Reduce(termFocal, _reduction, batch.Samples);
+        breakdown?.SetTotal(loss);
+        global::SegLoss.Runtime.LossTerms.EnsureFinite(loss, input);
+        return loss.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Every statistic of the batch: the forward of the statistics node (run without autograd).</summary>
+    private Statistics ComputeStatistics(global::SegLoss.Runtime.LossBatch batch)
+    {
+
         // Sigmoid of each channel for every term; log p and log(1 - p) straight from the logits, stable at any magnitude.
         var logp = global::TorchSharp.torch.nn.functional.logsigmoid(batch.Input);
         var log1mp = global::TorchSharp.torch.nn.functional.logsigmoid(-batch.Input);
@@ -124,25 +156,46 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
                 S2: batch.SumPixels((_gamma * logp).exp() * log1mp),
                 S3: batch.SumPixels((_gamma * logp).exp() * log1mp * y));
         }
+        return statistics;
+    }
 
-        Statistics? pooledStatistics = null;
-        Statistics StatisticsFor(bool batchStatistics) =>
-            batchStatistics && _reduction != global::SegLoss.Reduction.None ? pooledStatistics ??= statistics.Pooled() : statistics;
+    /// <summary>
+    /// The closed-form backward of <see cref="ComputeStatistics"/>: dL/dinput from <paramref name="g"/>, the gradients of
+    /// the statistics it returns. At each pixel, dL/dq for every quantity q the prediction enters through is the sum over
+    /// the statistics of dL/dstatistic times the derivative of the statistic's pixel expression (derived at compile time);
+    /// quantities at the true class are put back there; then through the activation in closed form.
+    /// </summary>
+    private global::TorchSharp.torch.Tensor StatisticsBackward(global::SegLoss.Runtime.LossBatch batch, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> g)
+    {
+        var gS1 = g[0].unsqueeze(-1); // dL/dS1, [N, C, 1]
+        var gS2 = g[1].unsqueeze(-1); // dL/dS2, [N, C, 1]
+        var gS3 = g[2].unsqueeze(-1); // dL/dS3, [N, C, 1]
 
-        // Term 'focal' = w * meanx(-(alpha*y*(1 - p)^gamma*logp + (1 - alpha)*(1 - y)*p^gamma*log(1 - p))), per class, averaged over the classes.
-        global::TorchSharp.torch.Tensor termFocal;
+        // Sigmoid of each channel for every term; log p and log(1 - p) straight from the logits, stable at any magnitude.
+        var p = batch.Input.sigmoid();
+        var logp = global::TorchSharp.torch.nn.functional.logsigmoid(batch.Input);
+        var log1mp = global::TorchSharp.torch.nn.functional.logsigmoid(-batch.Input);
+
+        global::TorchSharp.torch.Tensor dz;
+        if (batch.HasClassIndices)
         {
-            var s = StatisticsFor(_focal_batch_statistics);
-            var classes = batch.ClassIndices(_include_background, "include_background");
-            var perClass = w * ((-(_alpha * s.S1) - (1.0 - _alpha) * s.S2 + (1.0 - _alpha) * s.S3) / global::SegLoss.Runtime.ExpressionOps.Max(s.V, 1.0));
-            termFocal = global::SegLoss.Runtime.LossTerms.Finish(global::SegLoss.Runtime.LossTerms.MeanOverClasses(perClass, classes), s.V);
-            breakdown?.Add("focal", _focal_weight, termFocal, perClass, classes);
+            // y is one-hot and never built: the adjoints of pt, logpt, ... are added at each pixel's true class.
+            var pt = batch.AtTrueClass(p);
+            var logpt = batch.AtTrueClass(logp);
+            var log1mpt = global::TorchSharp.torch.nn.functional.logsigmoid(-batch.AtTrueClass(batch.Input));
+            var dlogp = batch.Compose(gS2 * log1mp * (_gamma * logp).exp() * _gamma, batch.AtTrueClass(gS1) * (_gamma * log1mpt).exp() + batch.AtTrueClass(gS3) * log1mpt * (_gamma * logpt).exp() * _gamma);
+            var dlog1mp = gS2 * (_gamma * logp).exp();
+            dz = dlogp * (1.0 - p) - dlog1mp * p + batch.Compose(null, -((batch.AtTrueClass(gS1) * logpt * (_gamma * log1mpt).exp() * _gamma + batch.AtTrueClass(gS3) * (_gamma * logpt).exp()) * pt));
         }
-
-        var loss = _focal_weight * global::SegLoss.Runtime.LossTerms.Reduce(termFocal, _reduction, batch.Samples);
-        breakdown?.SetTotal(loss);
-        global::SegLoss.Runtime.LossTerms.EnsureFinite(loss, input);
-        return loss.MoveToOuterDisposeScope();
+        else
+        {
+            // One-hot, soft or binary target [N, C, X].
+            var y = batch.Target;
+            var dlogp = gS1 * y * (_gamma * log1mp).exp() + gS2 * log1mp * (_gamma * logp).exp() * _gamma + gS3 * y * log1mp * (_gamma * logp).exp() * _gamma;
+            var dlog1mp = gS1 * y * logp * (_gamma * log1mp).exp() * _gamma + gS2 * (_gamma * logp).exp() + gS3 * y * (_gamma * logp).exp();
+            dz = dlogp * (1.0 - p) - dlog1mp * p;
+        }
+        return batch.InputGradient(dz);
     }
 
     /// <summary>
@@ -158,5 +211,11 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
     {
         /// <summary>The same statistics summed over the batch; the per-pixel values of topk stay as they are.</summary>
         public Statistics Pooled() => new(V.sum(0, keepdim: true), S1.sum(0, keepdim: true), S2.sum(0, keepdim: true), S3.sum(0, keepdim: true), IsPooled: true);
+
+        /// <summary>The statistics that depend on the prediction: the outputs of the statistics node, in order.</summary>
+        public global::TorchSharp.torch.Tensor[] Differentiable() => new[] { S1, S2, S3 };
+
+        /// <summary>The same statistics with those outputs, attached to the autograd graph.</summary>
+        public Statistics WithDifferentiable(global::TorchSharp.torch.Tensor[] outputs) => this with { S1 = outputs[0], S2 = outputs[1], S3 = outputs[2] };
     }
 }

@@ -83,6 +83,36 @@ partial class Training
             using var scope = global::TorchSharp.torch.NewDisposeScope();
             var batch = global::SegLoss.Runtime.LossBatch.Create(input, target, new global::SegLoss.Runtime.LossBatchOptions(global::SegLoss.Activation.Softmax, _ignore_index, RequiresSeveralClasses: true));
 
+            // The statistics that depend on the prediction form one autograd node. Its backward, StatisticsBackward, is
+            // derived in closed form: nothing full-size is kept for it but the input and the target.
+            Statistics statistics = null!;
+            var differentiable = global::SegLoss.Runtime.StatisticsNode.Apply(batch, global::System.Array.Empty<global::TorchSharp.torch.Tensor?>(),
+                () => (statistics = ComputeStatistics(batch)).Differentiable(),
+                (saved, constants, g) => StatisticsBackward(saved, g));
+            statistics = statistics.WithDifferentiable(differentiable);
+
+            Statistics? pooledStatistics = null;
+            Statistics StatisticsFor(bool batchStatistics) =>
+                batchStatistics && _reduction != global::SegLoss.Reduction.None ? pooledStatistics ??= statistics.Pooled() : statistics;
+
+            // Term 'topk_ce' = topk(-logpt, k).
+            global::TorchSharp.torch.Tensor termTopkCe;
+            {
+                var s = StatisticsFor(_batch_statistics);
+                termTopkCe = global::SegLoss.Runtime.LossTerms.Finish(batch.TopKMean(s.K1, _k, s.IsPooled), s.V);
+                breakdown?.Add("topk_ce", _topk_ce_weight, termTopkCe);
+            }
+
+            var loss = _topk_ce_weight * global::SegLoss.Runtime.LossTerms.Reduce(termTopkCe, _reduction, batch.Samples);
+            breakdown?.SetTotal(loss);
+            global::SegLoss.Runtime.LossTerms.EnsureFinite(loss, input);
+            return loss.MoveToOuterDisposeScope();
+        }
+
+        /// <summary>Every statistic of the batch: the forward of the statistics node (run without autograd).</summary>
+        private Statistics ComputeStatistics(global::SegLoss.Runtime.LossBatch batch)
+        {
+
             // Softmax over the classes, once for every term.
             var logp = global::TorchSharp.torch.nn.functional.log_softmax(batch.Input, 1);
 
@@ -104,23 +134,38 @@ partial class Training
                     V: batch.ValidCount,
                     K1: batch.PerPixel(-logpt));
             }
+            return statistics;
+        }
 
-            Statistics? pooledStatistics = null;
-            Statistics StatisticsFor(bool batchStatistics) =>
-                batchStatistics && _reduction != global::SegLoss.Reduction.None ? pooledStatistics ??= statistics.Pooled() : statistics;
+        /// <summary>
+        /// The closed-form backward of <see cref="ComputeStatistics"/>: dL/dinput from <paramref name="g"/>, the gradients of
+        /// the statistics it returns. At each pixel, dL/dq for every quantity q the prediction enters through is the sum over
+        /// the statistics of dL/dstatistic times the derivative of the statistic's pixel expression (derived at compile time);
+        /// quantities at the true class are put back there; then through the activation in closed form.
+        /// </summary>
+        private global::TorchSharp.torch.Tensor StatisticsBackward(global::SegLoss.Runtime.LossBatch batch, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> g)
+        {
+            var gK1 = g[0]; // dL/dK1, [N, 1, X]
+            var C = (double)batch.Classes;
 
-            // Term 'topk_ce' = topk(-logpt, k).
-            global::TorchSharp.torch.Tensor termTopkCe;
+            // Softmax over the classes, once for every term.
+            var p = global::TorchSharp.torch.nn.functional.softmax(batch.Input, 1);
+
+            global::TorchSharp.torch.Tensor dz;
+            if (batch.HasClassIndices)
             {
-                var s = StatisticsFor(_batch_statistics);
-                termTopkCe = global::SegLoss.Runtime.LossTerms.Finish(batch.TopKMean(s.K1, _k, s.IsPooled), s.V);
-                breakdown?.Add("topk_ce", _topk_ce_weight, termTopkCe);
+                // y is one-hot and never built: the adjoints of pt, logpt, ... are added at each pixel's true class.
+                var dlogp = batch.Compose(null, -gK1);
+                dz = dlogp - p * dlogp.sum(1, keepdim: true);
             }
-
-            var loss = _topk_ce_weight * global::SegLoss.Runtime.LossTerms.Reduce(termTopkCe, _reduction, batch.Samples);
-            breakdown?.SetTotal(loss);
-            global::SegLoss.Runtime.LossTerms.EnsureFinite(loss, input);
-            return loss.MoveToOuterDisposeScope();
+            else
+            {
+                // One-hot, soft or binary target [N, C, X].
+                var y = batch.Target;
+                var dlogp = -(y * gK1);
+                dz = dlogp - p * dlogp.sum(1, keepdim: true);
+            }
+            return batch.InputGradient(dz);
         }
 
         /// <summary>
@@ -134,6 +179,12 @@ partial class Training
         {
             /// <summary>The same statistics summed over the batch; the per-pixel values of topk stay as they are.</summary>
             public Statistics Pooled() => new(V.sum(0, keepdim: true), K1, IsPooled: true);
+
+            /// <summary>The statistics that depend on the prediction: the outputs of the statistics node, in order.</summary>
+            public global::TorchSharp.torch.Tensor[] Differentiable() => new[] { K1 };
+
+            /// <summary>The same statistics with those outputs, attached to the autograd graph.</summary>
+            public Statistics WithDifferentiable(global::TorchSharp.torch.Tensor[] outputs) => this with { K1 = outputs[0] };
         }
     }
 }

@@ -1,0 +1,171 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using SegLoss.Generator.Helpers;
+using SegLoss.Generator.Model;
+using SegLoss.Generator.Planning;
+
+namespace SegLoss.Generator.Emit;
+
+/// <summary>
+/// Writes <c>StatisticsBackward</c>, the closed-form backward of the statistics node: the adjoint of every quantity
+/// the prediction enters through (planned by <see cref="BackwardPlanner"/>), each true-class quantity's adjoint put
+/// back at the true class, then the chain through each activation in closed form — for a softmax
+/// <c>dz = d - p·Σc d</c> with <c>d = dp·p + dlogp</c>, for a sigmoid <c>dz = dp·p(1 - p) + dlogp·(1 - p) - dlog1mp·p</c>.
+/// </summary>
+internal sealed class BackwardEmitter
+{
+    private readonly LossPlan _plan;
+    private readonly BackwardPlan _backward;
+
+    public BackwardEmitter(LossPlan plan, BackwardPlan backward)
+    {
+        _plan = plan;
+        _backward = backward;
+    }
+
+    public void Write(SourceWriter w)
+    {
+        var index = Chain(_backward.IndexTarget, dense: false);
+        var dense = Chain(_backward.DenseTarget, dense: true);
+        var usage = new QuantityUsage(index.Select(s => s.Value), dense.Select(s => s.Value));
+        var maps = new QuantityUsage(_plan).DistanceMaps.Select(m => $", {KnownSymbols.Tensor} {QuantityFacts.Name(m)}");
+
+        w.Line("/// <summary>");
+        w.Line("/// The closed-form backward of <see cref=\"ComputeStatistics\"/>: dL/dinput from <paramref name=\"g\"/>, the gradients of");
+        w.Line("/// the statistics it returns. At each pixel, dL/dq for every quantity q the prediction enters through is the sum over");
+        w.Line("/// the statistics of dL/dstatistic times the derivative of the statistic's pixel expression (derived at compile time);");
+        w.Line("/// quantities at the true class are put back there; then through the activation in closed form.");
+        w.Line("/// </summary>");
+        w.Line($"private {KnownSymbols.Tensor} StatisticsBackward({KnownSymbols.LossBatch} batch{string.Concat(maps)}, {KnownSymbols.ReadOnlyList}<{KnownSymbols.Tensor}> g)");
+        w.Block(() =>
+        {
+            foreach (var (statistic, i) in _backward.Statistics.Select((s, i) => (s, i)))
+            {
+                var plan = _plan.Statistics.First(s => s.Name == statistic);
+                var position = i.ToString(CultureInfo.InvariantCulture);
+                w.Line(plan.Kind == StatisticKind.Sum
+                    ? $"var {LocalNames.Gradient(statistic)} = g[{position}].unsqueeze(-1); // dL/d{statistic}, {(plan.PerClass ? "[N, C, 1]" : "[N, 1, 1]")}"
+                    : $"var {LocalNames.Gradient(statistic)} = g[{position}]; // dL/d{statistic}, {(plan.PerClass ? "[N, C, X]" : "[N, 1, X]")}");
+            }
+
+            QuantityEmitter.WriteConstants(w, usage, pixelOnly: true);
+            QuantityEmitter.WriteActivations(w, usage, _plan.Options.Activation);
+            w.Line();
+            w.Line($"{KnownSymbols.Tensor} dz;");
+            w.Line("if (batch.HasClassIndices)");
+            w.Block(() =>
+            {
+                w.Line("// y is one-hot and never built: the adjoints of pt, logpt, ... are added at each pixel's true class.");
+                QuantityEmitter.WriteTrueClassLocals(w, usage.IndexTarget, _plan.Options.Activation, dense: false);
+                WriteSteps(w, index);
+            });
+            w.Line("else");
+            w.Block(() =>
+            {
+                w.Line("// One-hot, soft or binary target [N, C, X].");
+                w.Line("var y = batch.Target;");
+                QuantityEmitter.WriteTrueClassLocals(w, usage.DenseTarget, _plan.Options.Activation, dense: true);
+                WriteSteps(w, dense);
+            });
+
+            w.Line("return batch.InputGradient(dz);");
+        });
+    }
+
+    private static void WriteSteps(SourceWriter w, IReadOnlyList<(string Local, Expr Value)> steps)
+    {
+        foreach (var (local, value) in steps)
+        {
+            var code = ExprEmitter.Emit(value, PixelScope.Instance);
+            w.Line(local == "dz" ? $"dz = {code};" : $"var {local} = {code};");
+        }
+    }
+
+    /// <summary>
+    /// The backward for one target format as named steps: per activation, the adjoints of p, log p and log(1 - p) over
+    /// the full <c>[N, C, X]</c>, then <c>dz</c>.
+    /// </summary>
+    private List<(string Local, Expr Value)> Chain(IReadOnlyList<LeafAdjoint> leaves, bool dense)
+    {
+        var adjoints = new ActivationAdjoints(_plan.Options.Activation, dense);
+        foreach (var leaf in leaves)
+        {
+            adjoints.Add(leaf.Leaf, leaf.Adjoint);
+        }
+
+        var steps = new List<(string Local, Expr Value)>();
+        Expr dz = Algebra.Zero;
+        foreach (var tag in adjoints.Tags)
+        {
+            var suffix = LocalNames.ActivationSuffix(tag);
+            var p = new QuantityExpr(Quantity.Probability, tag, "");
+            Expr Step(string name, Expr? value)
+            {
+                if (value is null)
+                {
+                    return Algebra.Zero;
+                }
+
+                if (value is LocalExpr)
+                {
+                    return value;
+                }
+
+                steps.Add((name + suffix, value));
+                return new LocalExpr(name + suffix);
+            }
+
+            var dp = Step("dp", adjoints.Probability(tag));
+            var dlogp = Step("dlogp", adjoints.LogProbability(tag));
+            var dlog1mp = Step("dlog1mp", adjoints.LogComplement(tag));
+            switch (adjoints.Kind(tag))
+            {
+                case Activation.Softmax:
+                {
+                    // log(1 - p) under a softmax is log(1 - exp(log p)): its adjoint joins log p's.
+                    if (dlog1mp is not NumberExpr)
+                    {
+                        var logp = new QuantityExpr(Quantity.LogProbability, tag, "");
+                        dlogp = Algebra.Add(dlogp, Algebra.Multiply(dlog1mp, Call(Function.LogOneMinusExpDerivative, logp)));
+                    }
+
+                    var d = Step("d", Algebra.Add(Algebra.Multiply(dp, p), dlogp));
+                    dz = Algebra.Add(dz, Algebra.Subtract(d, Algebra.Multiply(p, new AggregateExpr(Aggregation.SumAllClasses, d, null))));
+                    break;
+                }
+
+                case Activation.Sigmoid:
+                {
+                    var oneMinusP = Algebra.Subtract(Algebra.One, p);
+                    dz = AddIfAny(dz, dp, a => Algebra.Multiply(Algebra.Multiply(a, p), oneMinusP));
+                    dz = AddIfAny(dz, dlogp, a => Algebra.Multiply(a, oneMinusP));
+                    dz = AddIfAny(dz, dlog1mp, a => Algebra.Simplify(new NegateExpr(Algebra.Multiply(a, p))));
+                    break;
+                }
+
+                default:
+                    // p is the input: log p = log(p), log(1 - p) = log1p(-p).
+                    dz = AddIfAny(dz, dp, a => a);
+                    dz = AddIfAny(dz, dlogp, a => Algebra.Divide(a, p));
+                    dz = AddIfAny(dz, dlog1mp, a => Algebra.Simplify(new NegateExpr(Algebra.Divide(a, Algebra.Subtract(Algebra.One, p)))));
+                    break;
+            }
+        }
+
+        if (adjoints.Logit() is { } logit)
+        {
+            dz = Algebra.Add(dz, logit);
+        }
+
+        steps.Add(("dz", dz));
+        return steps;
+    }
+
+    /// <summary>Adds the chain rule's term for an adjoint that is not zero (0 / p would be NaN where p is 0).</summary>
+    private static Expr AddIfAny(Expr sum, Expr adjoint, System.Func<Expr, Expr> term) =>
+        Algebra.IsNumber(adjoint, 0) ? sum : Algebra.Add(sum, term(adjoint));
+
+    private static Expr Call(Function function, params Expr[] arguments) =>
+        new FunctionExpr(function, arguments.ToEquatableArray());
+}
