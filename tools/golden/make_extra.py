@@ -49,6 +49,7 @@ BASE_SEED = 20251123
 _log_sigmoid_float = cf.log_sigmoid  # originals, captured before any patching
 _sigmoid_float = cf.sigmoid
 _bce_logits_elem_float = cf.bce_logits_elem
+_bd_mean32_float = cf.bd_mean32
 class Value:
     __slots__ = ("data", "grad", "parents", "locals")
 
@@ -274,12 +275,27 @@ def v_smp_focal_fn(xs, ts, gamma, alpha, reduced_threshold, normalized, eps=1e-6
     return v_sum(losses) / len(losses)
 
 
+def v_bd_mean32(ps, ds):
+    """cf.bd_mean32 (BDLoss float32 product and float32 mean) with torch's float32 backward:
+    d/dp_i = f32(f32(1/M) * f32(d_i)) (mean backward 1/M in float32, mul backward in float32, casts pass it through)."""
+    val = _bd_mean32_float([p.data if isinstance(p, Value) else p for p in ps], ds)
+    g = _f32_float(1.0 / len(ps))
+    par, loc = [], []
+    for p, dd in zip(ps, ds):
+        if isinstance(p, Value):
+            par.append(p)
+            loc.append(_f32_float(g * _f32_float(dd)))
+    if not par:
+        return val
+    return Value(val, tuple(par), tuple(loc))
+
+
 _math_shim = types.SimpleNamespace(exp=v_exp, log=v_log, log1p=v_log1p, sqrt=v_sqrt, fsum=v_sum, pi=math.pi,
                                   inf=math.inf, isinf=math.isinf, isfinite=math.isfinite)
 
 _PATCH = {"math": _math_shim, "fsum": v_sum, "f32": v_f32, "log_sigmoid": v_log_sigmoid, "sigmoid": v_sigmoid,
           "smp_focal_fn": v_smp_focal_fn,
-          "t_minimum": v_minimum, "bce_logits_elem": v_bce_logits_elem}
+          "t_minimum": v_minimum, "bce_logits_elem": v_bce_logits_elem, "bd_mean32": v_bd_mean32}
 
 
 class autodiff_mode:
