@@ -1194,6 +1194,38 @@ def edt(mask, dims):
     return out
 
 
+def label_components(mask, dims, connectivity=None):
+    """scipy.ndimage.label(mask) labels: components of the nonzero voxels numbered 1, 2, ... in raster order of their
+    first voxel. connectivity = the number of neighbours (4/8 in 2D, 6/18/26 in 3D; 2 in 1D); default the face
+    neighbours (scipy's default structure generate_binary_structure(ndim, 1), which the public blob files use)."""
+    nd = len(dims)
+    co = grid_coords(dims)
+    offs = [o for o in grid_coords([3] * nd) if any(v != 1 for v in o)]
+    offs = [tuple(v - 1 for v in o) for o in offs]
+    rank = 1 if connectivity in (None, 2 * nd) else {8: 2, 18: 2, 26: 3}[connectivity]  # max |offset|_1
+    offs = [o for o in offs if sum(abs(v) for v in o) <= rank]
+    strides = [prod(dims[k + 1:]) for k in range(nd)]
+    lab = [0] * len(mask)
+    n = 0
+    for i, m in enumerate(mask):
+        if not m or lab[i]:
+            continue
+        n += 1
+        lab[i] = n
+        stack = [i]
+        while stack:
+            j = stack.pop()
+            c = co[j]
+            for o in offs:
+                q = [a + b for a, b in zip(c, o)]
+                if all(0 <= q[k] < dims[k] for k in range(nd)):
+                    qi = sum(q[k] * strides[k] for k in range(nd))
+                    if mask[qi] and not lab[qi]:
+                        lab[qi] = n
+                        stack.append(qi)
+    return lab
+
+
 def spatial_dims(doc):
     return list(doc["input"]["shape"][2:])
 
@@ -1358,10 +1390,28 @@ def torch_sum_f32(vals, lanes=8):
     return acc
 
 
+def crosses_threshold(d, xs, i, h=2e-3):
+    """For finite-difference checks of hd_dt files: True if moving input element i by +-h changes which voxels are
+    predicted foreground (p > 0.5), i.e. the difference would step across a jump of the (constant) distance fields."""
+    def fg(xx):
+        x = to_ncs(xx, d["input"]["shape"])
+        p = map3(sigmoid, x) if d["params"].get("activation") == "sigmoid" else softmax_c(x)
+        return [[v > 0.5 for v in ch] for n in p for ch in n]
+    base = fg(xs)
+    for sgn in (1, -1):
+        xx = list(xs)
+        xx[i] += sgn * h
+        if fg(xx) != base:
+            return True
+    return False
+
+
 def bd_mean32(ps, ds):
     """BDLoss core: einsum of float32 p and float32 dist (elementwise float32 products), then the float32 .mean() =
     torch float32 sum (torch_sum_f32) divided by M in float32. make_extra's autodiff gives it torch's backward:
     d/dp_i = f32(f32(1/M) * f32(d_i)) (mean backward and mul backward in float32, the casts pass it through)."""
+    if not EMULATE_F32_INPUT:  # finite-difference checks: the smooth float64 function (the map still float32)
+        return fsum(p * f32(dd) for p, dd in zip(ps, ds)) / len(ps)
     prods = [f32(f32(p) * f32(dd)) for p, dd in zip(ps, ds)]
     return f32(torch_sum_f32(prods) / len(prods))
 
@@ -1572,7 +1622,8 @@ def evaluate(d, flat_input, **kw):
 
 
 def is_precision(d):
-    return "PRECISION" in (d.get("notes") or "")
+    # case-insensitive, as the C# runner (GoldenFile.IsReducedPrecision): the BDLoss notes say "float32 precision"
+    return "precision" in (d.get("notes") or "").lower()
 
 
 def rel_err(a, b):
