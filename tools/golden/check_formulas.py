@@ -1406,17 +1406,24 @@ def crosses_threshold(d, xs, i, h=2e-3):
     return False
 
 
-def bd_mean32(ps, ds):
+def bd_mean32(ps, ds, sum_order="aten8"):
     """BDLoss core: einsum of float32 p and float32 dist (elementwise float32 products), then the float32 .mean() =
     torch float32 sum (torch_sum_f32) divided by M in float32. make_extra's autodiff gives it torch's backward:
     d/dp_i = f32(f32(1/M) * f32(d_i)) (mean backward and mul backward in float32, the casts pass it through)."""
     if not EMULATE_F32_INPUT:  # finite-difference checks: the smooth float64 function (the map still float32)
         return fsum(p * f32(dd) for p, dd in zip(ps, ds)) / len(ps)
     prods = [f32(f32(p) * f32(dd)) for p, dd in zip(ps, ds)]
-    return f32(torch_sum_f32(prods) / len(prods))
+    if sum_order == "sequential":  # rejected reading: float32 accumulation in memory order
+        acc = 0.0
+        for v in prods:
+            acc = f32(acc + v)
+        return f32(acc / len(prods))
+    if sum_order == "exact":  # rejected reading: the exact sum, rounded once
+        return f32(fsum(prods) / len(prods))
+    return f32(torch_sum_f32(prods, lanes=16 if sum_order == "aten16" else 8) / len(prods))
 
 
-def slo_bd_core(p, doc):
+def slo_bd_core(p, doc, sum_order="aten8"):
     sh = doc["input"]["shape"]
     N, C = sh[0], sh[1]
     S = prod(sh[2:])
@@ -1428,21 +1435,21 @@ def slo_bd_core(p, doc):
             for s in range(S):
                 ps.append(p[n][c][s])
                 ds.append(dist[(n * C + c) * S + s])
-    return bd_mean32(ps, ds)
+    return bd_mean32(ps, ds, sum_order)
 
 
-def slo_boundary(x, tgt, params, doc=None):
+def slo_boundary(x, tgt, params, doc=None, sum_order="aten8"):
     """SegLossOdyssey BDLoss: mean over (b, c>=1, xyz) of float32(softmax(x)) * float32(dist)."""
-    return slo_bd_core(softmax_c(x), doc)
+    return slo_bd_core(softmax_c(x), doc, sum_order)
 
 
-def slo_dice_boundary(x, tgt, params, doc=None):
+def slo_dice_boundary(x, tgt, params, doc=None, sum_order="aten8"):
     """SegLossOdyssey DC_and_BD_loss: SoftDiceLoss(softmax_helper, soft_dice_kwargs) + BDLoss (aggregate sum)."""
     assert params.get("aggregate", "sum") == "sum"
     k = params["soft_dice_kwargs"]
     dc = slo_soft_dice(x, tgt, k.get("batch_dice", False), k.get("do_bg", True), k.get("smooth", 1.0),
                        k.get("square", False), "softmax_helper")
-    return dc + slo_bd_core(softmax_c(x), doc)
+    return dc + slo_bd_core(softmax_c(x), doc, sum_order)
 
 
 def slo_dpce(x, tgt, params, doc=None):
@@ -1658,6 +1665,12 @@ ALTERNATIVES = [
     ("topk", "SegLossOdyssey", {"k_round": round}, "SLO TopK count round(numel*k/100) instead of int()"),
     # ---- distance-map families
     ("dist_dice", "SegLossOdyssey", {"f32_dist": True}, "SLO DistBinaryDiceLoss map rounded to float32 (the README's reading)"),
+    ("boundary", "SegLossOdyssey", {"sum_order": "sequential"}, "SLO BDLoss float32 mean accumulated sequentially"),
+    ("boundary", "SegLossOdyssey", {"sum_order": "exact"}, "SLO BDLoss float32 mean = exact sum rounded once"),
+    ("boundary", "SegLossOdyssey", {"sum_order": "aten16"}, "SLO BDLoss float32 mean, ATen order with 16 lanes (AVX-512)"),
+    ("dice_boundary", "SegLossOdyssey", {"sum_order": "sequential"}, "SLO DC_and_BD float32 mean accumulated sequentially"),
+    ("dice_boundary", "SegLossOdyssey", {"sum_order": "exact"}, "SLO DC_and_BD float32 mean = exact sum rounded once"),
+    ("dice_boundary", "SegLossOdyssey", {"sum_order": "aten16"}, "SLO DC_and_BD float32 mean, ATen order with 16 lanes"),
 ]
 
 

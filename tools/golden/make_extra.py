@@ -275,10 +275,10 @@ def v_smp_focal_fn(xs, ts, gamma, alpha, reduced_threshold, normalized, eps=1e-6
     return v_sum(losses) / len(losses)
 
 
-def v_bd_mean32(ps, ds):
+def v_bd_mean32(ps, ds, sum_order="aten8"):
     """cf.bd_mean32 (BDLoss float32 product and float32 mean) with torch's float32 backward:
     d/dp_i = f32(f32(1/M) * f32(d_i)) (mean backward 1/M in float32, mul backward in float32, casts pass it through)."""
-    val = _bd_mean32_float([p.data if isinstance(p, Value) else p for p in ps], ds)
+    val = _bd_mean32_float([p.data if isinstance(p, Value) else p for p in ps], ds, sum_order)
     g = _f32_float(1.0 / len(ps))
     par, loc = [], []
     for p, dd in zip(ps, ds):

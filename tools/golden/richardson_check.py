@@ -27,6 +27,6 @@ for f in sorted(glob.glob(os.path.join(EXTRA, "*.json"))):
     prec = cf.is_precision(d)
     worst[os.path.basename(f)] = (w, prec)
 f64 = [v for v, p in worst.values() if not p]; f32 = [v for v, p in worst.values() if p]
-print(f"float64 files: max err/max|g| = {max(f64):.2e} (median {sorted(f64)[len(f64)//2]:.1e}); PRECISION files: {max(f32):.2e}")
+print(f"float64 files: max err/max|g| = {max(f64):.2e} (median {sorted(f64)[len(f64)//2]:.1e}); PRECISION files: {max(f32, default=0.0):.2e}")
 for k, (v, p) in sorted(worst.items(), key=lambda kv: -kv[1][0])[:8]:
     print(f"  {k:55s} {v:.2e} {'PRECISION' if p else ''}")
