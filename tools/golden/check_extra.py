@@ -65,6 +65,29 @@ for f in sorted(glob.glob(os.path.join(EXTRA, "*.json"))):
     if case == "allbg" and any(tv): errs.append("allbg")
     if case == "allfg" and not all(tv): errs.append("allfg")
     if case == "extreme" and sum(abs(v) >= 19 for v in d["input"]["values"]) < 0.2 * M: errs.append("extreme count")
+    # distance-map and blob families
+    fg_rows = [[1 if (v > 0 if idx is not None else v == 1.0) else 0 for v in (idx[n] if idx is not None else
+               tv[n * C * S:n * C * S + S])] for n in range(N)] if (idx is not None or C == 1) else None
+    if case == "fgsample" and fg_rows is not None and not all(fg_rows[0]): errs.append("fgsample sample0")
+    if case == "singlevoxel" and d["loss"] != "blob_dice" and [sum(r) for r in fg_rows] != [1] * N:
+        errs.append("singlevoxel")
+    if "dist" in d:
+        if d["dist"]["shape"] != sh or d["dist"]["values"] != cf.kervadec_dist_doc(d):
+            errs.append("dist is not Kervadec one_hot2dist of the target")
+    if "instances" in d:
+        ins = d["instances"]["values"]
+        dims = sh[2:]
+        for n in range(N):
+            if ins[n * S:(n + 1) * S] != cf.label_components(fg_rows[n], dims):
+                errs.append(f"instances sample {n} are not scipy.ndimage.label(target) (face connectivity)")
+        if case == "noinst" and any(ins): errs.append("noinst")
+        if case == "noinstsample" and (any(ins[:S]) or not all(any(ins[n * S:(n + 1) * S]) for n in range(1, N))):
+            errs.append("noinstsample")
+        if case == "many" and min(max(ins[n * S:(n + 1) * S]) for n in range(N)) < 8: errs.append("many")
+        if case == "allfg" and not all(tv): errs.append("allfg")
+    if d["loss"] == "dist_dice":
+        for n in range(N):
+            if cf.penalized_map(fg_rows[n], sh[2:]) is None: errs.append(f"dist_dice sample {n}: reference NaN")
     # value
     cf.EMULATE_F32_INPUT = True
     v = cf.evaluate(d, d["input"]["values"])
@@ -88,6 +111,9 @@ for f in sorted(glob.glob(os.path.join(EXTRA, "*.json"))):
     def F(xx):
         cf.SORT_TAPE["pos"] = 0
         return cf.evaluate(d, xx)
+    if d["loss"] == "hd_dt":
+        # the distance fields threshold the prediction at 0.5: a difference that moves a voxel across it is meaningless
+        picks = [i for i in picks if not cf.crosses_threshold(d, xs, i)]
     for i in picks:
         e = []
         for h in (1e-4, 1e-6):  # best of two steps (truncation vs. round-off), some gradients are ~1e-8
@@ -97,7 +123,7 @@ for f in sorted(glob.glob(os.path.join(EXTRA, "*.json"))):
             e.append(abs(fd - g[i]) / gs)
         worst = max(worst, min(e))
     cf.SORT_TAPE = None
-    prec = "PRECISION" in d["notes"]
+    prec = cf.is_precision(d)
     tol = 1e-5 if prec else 1e-7
     if worst > tol:
         errs.append(f"fd {worst:.2e}")

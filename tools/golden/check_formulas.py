@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Pure-Python (lists + math, float64) re-implementation of the golden-vector losses for the anchors
-SegLossOdyssey (slo), MONAI, smp and the log-cosh Dice formula: every public family except the distance-map
-(boundary, hd_dt, dpce, dist_dice, dice_boundary) and blob (blob_dice) families.
+SegLossOdyssey (slo), MONAI, smp, blob_loss and the log-cosh Dice formula: every public family, including the
+distance-map (boundary, hd_dt, dpce, dist_dice, dice_boundary) and blob (blob_dice) families, which use an exact
+brute-force Euclidean distance transform with scipy 1.10.1 semantics (`edt`) and the files' `dist` / `instances` fields.
 
 Every family function reads the file's `params` generically; nothing is keyed on a file name.
 Usage:  python3 check_formulas.py [golden_dir]
@@ -20,7 +21,8 @@ IN_SCOPE_BASE = {"dice", "ce", "focal", "dice_ce", "dice_focal"}
 IN_SCOPE_MORE = {"iou", "tversky", "focal_tversky", "gdice", "pgdice", "gdice_focal", "ss", "asym", "log_cosh_dice", "mcc",
                  "explog", "topk", "dice_topk", "wce", "bce", "wbce", "soft_bce", "soft_ce", "lovasz_softmax",
                  "lovasz_hinge", "cldice"}
-IN_SCOPE = IN_SCOPE_BASE | IN_SCOPE_MORE
+IN_SCOPE_DIST = {"boundary", "hd_dt", "dpce", "dist_dice", "dice_boundary", "blob_dice"}  # distance-map and blob
+IN_SCOPE = IN_SCOPE_BASE | IN_SCOPE_MORE | IN_SCOPE_DIST
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -1153,6 +1155,402 @@ def formula_log_cosh_dice(x, tgt, params):
     return math.log((math.exp(d) + math.exp(-d)) / 2)
 
 
+
+# ============================================================================= distance-map and blob families
+# Exact Euclidean distance transform (brute force), with scipy 1.10.1 ndimage.distance_transform_edt semantics.
+_COORD_CACHE = {}
+
+
+def grid_coords(dims):
+    dims = tuple(dims)
+    if dims not in _COORD_CACHE:
+        out = [()]
+        for n_ax in dims:
+            out = [c + (k,) for c in out for k in range(n_ax)]
+        _COORD_CACHE[dims] = out
+    return _COORD_CACHE[dims]
+
+
+def edt(mask, dims):
+    """scipy.ndimage.distance_transform_edt(mask) of a flat row-major 0/1 mask over `dims` (unit sampling): on each
+    nonzero voxel the distance to the nearest zero voxel, 0 on zero voxels, as sqrt of the exact integer squared
+    distance (what scipy computes from its feature transform).
+    A mask with NO zero voxel: scipy 1.10.1's feature transform (ni_morphology.c _ComputeFT/_VoronoiFT on a zero-filled
+    int32 `ft`) marks component 0 of every voxel -1 and never writes any component again, so the feature of every voxel
+    is the virtual point (-1, 0, ..., 0) and the distance is sqrt((i_0 + 1)^2 + sum_{k>=1} i_k^2), axis 0 being the
+    first axis of the ARRAY PASSED (for a (1, H, W) array that is the size-1 axis)."""
+    co = grid_coords(dims)
+    zeros = [co[i] for i, m in enumerate(mask) if not m]
+    out = [0.0] * len(mask)
+    for i, m in enumerate(mask):
+        if not m:
+            continue
+        c = co[i]
+        if zeros:
+            best = min(sum((a - b) * (a - b) for a, b in zip(c, z)) for z in zeros)
+        else:
+            best = (c[0] + 1) ** 2 + sum(a * a for a in c[1:])
+        out[i] = math.sqrt(best)
+    return out
+
+
+def label_components(mask, dims, connectivity=None):
+    """scipy.ndimage.label(mask) labels: components of the nonzero voxels numbered 1, 2, ... in raster order of their
+    first voxel. connectivity = the number of neighbours (4/8 in 2D, 6/18/26 in 3D; 2 in 1D); default the face
+    neighbours (scipy's default structure generate_binary_structure(ndim, 1), which the public blob files use)."""
+    nd = len(dims)
+    co = grid_coords(dims)
+    offs = [o for o in grid_coords([3] * nd) if any(v != 1 for v in o)]
+    offs = [tuple(v - 1 for v in o) for o in offs]
+    rank = 1 if connectivity in (None, 2 * nd) else {8: 2, 18: 2, 26: 3}[connectivity]  # max |offset|_1
+    offs = [o for o in offs if sum(abs(v) for v in o) <= rank]
+    strides = [prod(dims[k + 1:]) for k in range(nd)]
+    lab = [0] * len(mask)
+    n = 0
+    for i, m in enumerate(mask):
+        if not m or lab[i]:
+            continue
+        n += 1
+        lab[i] = n
+        stack = [i]
+        while stack:
+            j = stack.pop()
+            c = co[j]
+            for o in offs:
+                q = [a + b for a, b in zip(c, o)]
+                if all(0 <= q[k] < dims[k] for k in range(nd)):
+                    qi = sum(q[k] * strides[k] for k in range(nd))
+                    if mask[qi] and not lab[qi]:
+                        lab[qi] = n
+                        stack.append(qi)
+    return lab
+
+
+def spatial_dims(doc):
+    return list(doc["input"]["shape"][2:])
+
+
+def kervadec_dist(mask, dims):
+    """Kervadec one_hot2dist for one (sample, class) volume: edt(~pos)*~pos - (edt(pos) - 1)*pos; zeros if no pos."""
+    if not any(mask):
+        return [0.0] * len(mask)
+    neg = [0 if m else 1 for m in mask]
+    e_neg = edt(neg, dims)
+    e_pos = edt(mask, dims)
+    return [e_neg[i] * neg[i] - (e_pos[i] - 1) * mask[i] for i in range(len(mask))]
+
+
+def kervadec_dist_doc(doc):
+    """The `dist` field the harness fed to BDLoss: one_hot2dist of the one-hot target, per sample and class, flat N,C,..."""
+    sh = doc["input"]["shape"]
+    N, C, dims = sh[0], sh[1], sh[2:]
+    tgt = Target(doc["target"], doc["params"], sh)
+    y = tgt.onehot(C)
+    return [v for n in range(N) for c in range(C) for v in kervadec_dist([int(t) for t in y[n][c]], dims)]
+
+
+def slo_hd_field(mask, arr_dims):
+    """SegLossOdyssey HausdorffDTLoss.distance_field for one sample: edt(fg) + edt(bg) over the (1, spatial) array
+    img[batch], zero if the sample has no fg. With no bg, edt(fg) is scipy's virtual-point value on the size-1 axis."""
+    if not any(mask):
+        return [0.0] * len(mask)
+    bg = [0 if m else 1 for m in mask]
+    a, b = edt(mask, arr_dims), edt(bg, arr_dims)
+    return [u + v for u, v in zip(a, b)]
+
+
+def monai_hd_field(mask, dims):
+    """MONAI HausdorffDTLoss.distance_field for one (sample, channel): edt(fg) + edt(bg) over the spatial dims, zero when
+    the mask is all background OR all foreground."""
+    if not any(mask) or all(mask):
+        return [0.0] * len(mask)
+    bg = [0 if m else 1 for m in mask]
+    a, b = edt(mask, dims), edt(bg, dims)
+    return [u + v for u, v in zip(a, b)]
+
+
+def hd_weight(pd, td, alpha):
+    """pred_dt.float() ** alpha + target_dt.float() ** alpha, all in float32 (torch float32 pow and add)."""
+    return f32(f32(f32(pd) ** alpha) + f32(f32(td) ** alpha))
+
+
+def slo_hd_dt(x, tgt, params, doc=None):
+    """SegLossOdyssey HausdorffDTLoss on probabilities (harness torch.sigmoid): mean((p-y)^2 * (dt_p^a + dt_y^a))."""
+    dims = spatial_dims(doc)
+    a = params.get("alpha", 2.0)
+    p = map3(sigmoid, x)
+    y = tgt.dense
+    terms = []
+    for n in range(len(p)):
+        assert len(p[n]) == 1
+        pm = [1 if v > 0.5 else 0 for v in p[n][0]]
+        ym = [1 if v > 0.5 else 0 for v in y[n][0]]
+        pd, td = slo_hd_field(pm, [1] + dims), slo_hd_field(ym, [1] + dims)
+        for s in range(len(pm)):
+            terms.append((p[n][0][s] - y[n][0][s]) ** 2 * hd_weight(pd[s], td[s], a))
+    return fsum(terms) / len(terms)
+
+
+def monai_hd_dt(x, tgt, params, doc=None):
+    """MONAI HausdorffDTLoss (reduction mean, batch False): per channel (after activation, one-hot and background
+    slicing) mean over space of (p-y)^2 * (dt_p^a + dt_y^a), then the mean over (b, c)."""
+    assert not params.get("batch", False) and params.get("reduction", "mean") == "mean"
+    dims = spatial_dims(doc)
+    N, C = len(x), len(x[0])
+    if params.get("sigmoid"):
+        p = map3(sigmoid, x)
+    elif params.get("softmax") and C > 1:
+        p = softmax_c(x)
+    else:
+        p = x
+    if tgt.dense is not None and (not params.get("to_onehot_y") or C == 1):
+        y = tgt.dense
+    else:
+        y = tgt.onehot(C)
+    if not params.get("include_background", False) and C > 1:
+        p, y = slice_channels(p, 1), slice_channels(y, 1)
+    a = params.get("alpha", 2.0)
+    fs = []
+    for n in range(N):
+        for c in range(len(p[n])):
+            pm = [1 if v > 0.5 else 0 for v in p[n][c]]
+            ym = [1 if v > 0.5 else 0 for v in y[n][c]]
+            pd, td = monai_hd_field(pm, dims), monai_hd_field(ym, dims)
+            S = len(pm)
+            fs.append(fsum((p[n][c][s] - y[n][c][s]) ** 2 * hd_weight(pd[s], td[s], a) for s in range(S)) / S)
+    return fsum(fs) / len(fs)
+
+
+def _ceil_log2(v):
+    return 0 if v <= 1 else (v - 1).bit_length()
+
+
+def _vadd(a, b):
+    return [f32(u + v) for u, v in zip(a, b)]
+
+
+def _multi_row_sum(load, nrows, size, lanes):
+    """ATen SumKernel.cpp multi_row_sum: nrows interleaved accumulators, each a 4-level cascade flushed every
+    2^level_power steps (float32 vector adds)."""
+    num_levels = 4
+    level_power = max(4, _ceil_log2(size) // num_levels)
+    level_step = 1 << level_power
+    level_mask = level_step - 1
+    zero = [0.0] * lanes
+    acc = [[zero for _ in range(nrows)] for _ in range(num_levels)]
+    i = 0
+    while i + level_step <= size:
+        for _ in range(level_step):
+            for k in range(nrows):
+                acc[0][k] = _vadd(acc[0][k], load(i, k))
+            i += 1
+        for j in range(1, num_levels):
+            for k in range(nrows):
+                acc[j][k] = _vadd(acc[j][k], acc[j - 1][k])
+                acc[j - 1][k] = zero
+            if i & (level_mask << (j * level_power)):
+                break
+    while i < size:
+        for k in range(nrows):
+            acc[0][k] = _vadd(acc[0][k], load(i, k))
+        i += 1
+    for j in range(1, num_levels):
+        for k in range(nrows):
+            acc[0][k] = _vadd(acc[0][k], acc[j][k])
+    return acc[0]
+
+
+def torch_sum_f32(vals, lanes=8):
+    """torch CPU .sum() of a contiguous float32 tensor (ATen cascade_sum -> vectorized_inner_sum): `lanes`-wide float32
+    vectors (8 = AVX2) summed by row_sum (4-way ILP over multi_row_sum, then the leftover vectors, then the 4 partials),
+    the scalar tail added to 0 first, then the lanes in order. Reproduces both public BDLoss files bit for bit (16 lanes,
+    AVX-512, does not)."""
+    n = len(vals)
+    if n < lanes:  # scalar_inner_sum: row_sum of scalars
+        vecs = [[v] for v in vals]
+        ps = _multi_row_sum(lambda i, k: vecs[i * 4 + k], 4, n // 4, 1)
+        for i in range((n // 4) * 4, n):
+            ps[0] = _vadd(ps[0], vecs[i])
+        for k in range(1, 4):
+            ps[0] = _vadd(ps[0], ps[k])
+        return ps[0][0]
+    vec_size = n // lanes
+    vecs = [vals[j * lanes:(j + 1) * lanes] for j in range(vec_size)]
+    size_ilp = vec_size // 4
+    ps = _multi_row_sum(lambda i, k: vecs[i * 4 + k], 4, size_ilp, lanes)
+    for i in range(size_ilp * 4, vec_size):
+        ps[0] = _vadd(ps[0], vecs[i])
+    for k in range(1, 4):
+        ps[0] = _vadd(ps[0], ps[k])
+    acc = 0.0
+    for k in range(vec_size * lanes, n):
+        acc = f32(acc + vals[k])
+    for v in ps[0]:
+        acc = f32(acc + v)
+    return acc
+
+
+def crosses_threshold(d, xs, i, h=2e-3):
+    """For finite-difference checks of hd_dt files: True if moving input element i by +-h changes which voxels are
+    predicted foreground (p > 0.5), i.e. the difference would step across a jump of the (constant) distance fields."""
+    def fg(xx):
+        x = to_ncs(xx, d["input"]["shape"])
+        p = map3(sigmoid, x) if d["params"].get("activation") == "sigmoid" else softmax_c(x)
+        return [[v > 0.5 for v in ch] for n in p for ch in n]
+    base = fg(xs)
+    for sgn in (1, -1):
+        xx = list(xs)
+        xx[i] += sgn * h
+        if fg(xx) != base:
+            return True
+    return False
+
+
+def bd_mean32(ps, ds, sum_order="aten8"):
+    """BDLoss core: einsum of float32 p and float32 dist (elementwise float32 products), then the float32 .mean() =
+    torch float32 sum (torch_sum_f32) divided by M in float32. make_extra's autodiff gives it torch's backward:
+    d/dp_i = f32(f32(1/M) * f32(d_i)) (mean backward and mul backward in float32, the casts pass it through)."""
+    if not EMULATE_F32_INPUT:  # finite-difference checks: the smooth float64 function (the map still float32)
+        return fsum(p * f32(dd) for p, dd in zip(ps, ds)) / len(ps)
+    prods = [f32(f32(p) * f32(dd)) for p, dd in zip(ps, ds)]
+    if sum_order == "sequential":  # rejected reading: float32 accumulation in memory order
+        acc = 0.0
+        for v in prods:
+            acc = f32(acc + v)
+        return f32(acc / len(prods))
+    if sum_order == "exact":  # rejected reading: the exact sum, rounded once
+        return f32(fsum(prods) / len(prods))
+    return f32(torch_sum_f32(prods, lanes=16 if sum_order == "aten16" else 8) / len(prods))
+
+
+def slo_bd_core(p, doc, sum_order="aten8"):
+    sh = doc["input"]["shape"]
+    N, C = sh[0], sh[1]
+    S = prod(sh[2:])
+    assert len(sh) == 5, "BDLoss einsum 'bcxyz': 3-D only"
+    dist = doc["dist"]["values"]
+    ps, ds = [], []
+    for n in range(N):
+        for c in range(1, C):
+            for s in range(S):
+                ps.append(p[n][c][s])
+                ds.append(dist[(n * C + c) * S + s])
+    return bd_mean32(ps, ds, sum_order)
+
+
+def slo_boundary(x, tgt, params, doc=None, sum_order="aten8"):
+    """SegLossOdyssey BDLoss: mean over (b, c>=1, xyz) of float32(softmax(x)) * float32(dist)."""
+    return slo_bd_core(softmax_c(x), doc, sum_order)
+
+
+def slo_dice_boundary(x, tgt, params, doc=None, sum_order="aten8"):
+    """SegLossOdyssey DC_and_BD_loss: SoftDiceLoss(softmax_helper, soft_dice_kwargs) + BDLoss (aggregate sum)."""
+    assert params.get("aggregate", "sum") == "sum"
+    k = params["soft_dice_kwargs"]
+    dc = slo_soft_dice(x, tgt, k.get("batch_dice", False), k.get("do_bg", True), k.get("smooth", 1.0),
+                       k.get("square", False), "softmax_helper")
+    return dc + slo_bd_core(softmax_c(x), doc, sum_order)
+
+
+def slo_dpce(x, tgt, params, doc=None):
+    """SegLossOdyssey DisPenalizedCE: returns loss.mean() of the UNWEIGHTED per-voxel CE (the map is discarded)."""
+    return torch_cross_entropy(x, tgt.idx)
+
+
+def penalized_map(mask, dims):
+    """compute_edts_forPenalizedLoss for one sample (float64, numpy order of operations):
+    pos = edt(m); pos = (max(pos) - pos)*m; neg likewise on ~m; res = pos/max(pos) + neg/max(neg).
+    Returns None where numpy gives NaN (a max of 0: no voxel on a side, or all its voxels at distance 1)."""
+    neg = [0 if m else 1 for m in mask]
+    pe, ne = edt(mask, dims), edt(neg, dims)
+    mp, mn = max(pe), max(ne)
+    pe = [(mp - v) * m for v, m in zip(pe, mask)]
+    ne = [(mn - v) * m for v, m in zip(ne, neg)]
+    dp, dn = max(pe), max(ne)
+    if dp == 0 or dn == 0:
+        return None
+    return [u / dp + v / dn for u, v in zip(pe, ne)]
+
+
+def slo_dist_dice(x, tgt, params, doc=None, f32_dist=False):
+    """SegLossOdyssey DistBinaryDiceLoss: dist = compute_edts_forPenalizedLoss(gt > 0.5) + 1 (float64: on CPU the
+    anchor's `.type(torch.float32)` is skipped, it only runs when the map changes device);
+    dc_n = (2 sum(p1*y1*dist) + s)/(sum p1 + sum y1 + s); value -mean(dc)."""
+    dims = spatial_dims(doc)
+    assert len(dims) == 3, "torch.sum(..., (1,2,3)): 3-D only"
+    s_ = params.get("smooth", 1e-5)
+    p = softmax_c(x)
+    y = tgt.onehot(len(x[0]))
+    dcs = []
+    for n in range(len(p)):
+        m = [1 if v > 0.5 else 0 for v in tgt.idx[n]]
+        pm = penalized_map(m, dims)
+        if pm is None:
+            return float("nan")
+        dist = [v + 1.0 for v in pm]
+        if f32_dist:
+            dist = [f32(v) for v in dist]
+        tp = fsum(p[n][1][i] * y[n][1][i] * dist[i] for i in range(len(dist)))
+        dcs.append((2 * tp + s_) / (fsum(p[n][1]) + fsum(y[n][1]) + s_))
+    return -(fsum(dcs) / len(dcs))
+
+
+class _Dense:
+    def __init__(self, dense):
+        self.dense = dense
+        self.idx = None
+        self.fmt = "binary"
+
+
+def blob_monai_dice(x1, t1, sigmoid_in):
+    """The criterion: MONAI DiceLoss(include_background, sigmoid=sigmoid_in, smooth 1e-5, batch False) on one (N, 1, ...)."""
+    prm = {"include_background": True, "to_onehot_y": False, "sigmoid": sigmoid_in, "softmax": False,
+           "squared_pred": False, "jaccard": False, "smooth_nr": 1e-5, "smooth_dr": 1e-5, "batch": False}
+    return monai_dice(x1, _Dense(t1), prm)
+
+
+def blob_dice(x, tgt, params, doc=None):
+    """blob_loss compute_loss with a single criterion (MONAI DiceLoss): alpha*main + beta*blob.
+    entry sigmoid=True ('prob_mask'): sigmoid first, criterion sigmoid=False, the mask zeroes PROBABILITIES;
+    entry sigmoid=False ('readme_logit_mask'): the criterion applies the sigmoid, the mask zeroes LOGITS (-> 0.5)."""
+    entry = params["criterion_entry"]
+    ew = entry.get("weight", 1.0)
+    pre_sigmoid = entry.get("sigmoid", False)
+    crit_sigmoid = "sigmoid=True" in params["criterion"]
+    assert crit_sigmoid != pre_sigmoid
+    mw, bw = params.get("main_weight", params.get("alpha")), params.get("blob_weight", params.get("beta"))
+    assert params.get("masked", True) and mw > 0 and bw > 0
+    out = map3(sigmoid, x) if pre_sigmoid else x
+    main = blob_monai_dice(out, tgt.dense, crit_sigmoid) * ew
+    N = len(x)
+    S = len(x[0][0])
+    inst = doc["instances"]["values"]
+    elems = []
+    for n in range(N):
+        lab = [int(v) for v in inst[n * S:(n + 1) * S]]
+        ids = sorted(set(lab))  # torch.unique: sorted
+        losses = []
+        for u in ids:
+            if u == 0:
+                continue
+            keep = [1 if (l == 0 or l == u) else 0 for l in lab]  # ~(label > 0), then True on this instance
+            masked = [[[out[n][0][s] * keep[s] for s in range(S)]]]
+            the_label = [[[1.0 if l == u else 0.0 for l in lab]]]
+            losses.append(blob_monai_dice(masked, the_label, crit_sigmoid))
+        if losses:
+            elems.append(sum_py(losses) / len(losses))
+    blob = sum_py(elems) / len(elems) if elems else 0
+    return main * mw + (blob * ew) * bw
+
+
+def sum_py(items):
+    """Python's built-in sum (start 0), as blob_loss uses on lists of tensors."""
+    acc = 0
+    for v in items:
+        acc = acc + v
+    return acc
+
+
 # ============================================================================= dispatch
 FAMILIES = {
     ("SegLossOdyssey", "dice"): slo_dice,
@@ -1197,8 +1595,17 @@ FAMILIES = {
     ("smp", "lovasz_hinge"): smp_lovasz,
     ("smp", "lovasz_softmax"): smp_lovasz,
     ("formula", "log_cosh_dice"): formula_log_cosh_dice,
+    # ---- distance-map and blob families
+    ("SegLossOdyssey", "boundary"): slo_boundary,
+    ("SegLossOdyssey", "dice_boundary"): slo_dice_boundary,
+    ("SegLossOdyssey", "hd_dt"): slo_hd_dt,
+    ("SegLossOdyssey", "dpce"): slo_dpce,
+    ("SegLossOdyssey", "dist_dice"): slo_dist_dice,
+    ("MONAI", "hd_dt"): monai_hd_dt,
+    ("blob_loss", "blob_dice"): blob_dice,
 }
 NEEDS_SHAPE = {monai_cldice, monai_dice_cldice}  # the morphology needs the spatial dims
+NEEDS_DOC = {slo_boundary, slo_dice_boundary, slo_hd_dt, slo_dpce, slo_dist_dice, monai_hd_dt, blob_dice}  # dims, dist, instances
 
 
 def anchor_class(d):
@@ -1216,11 +1623,14 @@ def evaluate(d, flat_input, **kw):
     fam = family_of(d)
     if fam in NEEDS_SHAPE:
         kw["shape"] = d["input"]["shape"]
+    if fam in NEEDS_DOC:
+        kw["doc"] = d
     return fam(x, tgt, d["params"], **kw)
 
 
 def is_precision(d):
-    return "PRECISION" in (d.get("notes") or "")
+    # case-insensitive, as the C# runner (GoldenFile.IsReducedPrecision): the BDLoss notes say "float32 precision"
+    return "precision" in (d.get("notes") or "").lower()
 
 
 def rel_err(a, b):
@@ -1253,6 +1663,14 @@ ALTERNATIVES = [
     ("wce", "SegLossOdyssey", {"f32_weights": True}, "SLO WeightedCrossEntropyLoss weight as float32"),
     ("explog", "SegLossOdyssey", {"f32_weights": True}, "SLO ExpLog WCE weight as float32"),
     ("topk", "SegLossOdyssey", {"k_round": round}, "SLO TopK count round(numel*k/100) instead of int()"),
+    # ---- distance-map families
+    ("dist_dice", "SegLossOdyssey", {"f32_dist": True}, "SLO DistBinaryDiceLoss map rounded to float32 (the README's reading)"),
+    ("boundary", "SegLossOdyssey", {"sum_order": "sequential"}, "SLO BDLoss float32 mean accumulated sequentially"),
+    ("boundary", "SegLossOdyssey", {"sum_order": "exact"}, "SLO BDLoss float32 mean = exact sum rounded once"),
+    ("boundary", "SegLossOdyssey", {"sum_order": "aten16"}, "SLO BDLoss float32 mean, ATen order with 16 lanes (AVX-512)"),
+    ("dice_boundary", "SegLossOdyssey", {"sum_order": "sequential"}, "SLO DC_and_BD float32 mean accumulated sequentially"),
+    ("dice_boundary", "SegLossOdyssey", {"sum_order": "exact"}, "SLO DC_and_BD float32 mean = exact sum rounded once"),
+    ("dice_boundary", "SegLossOdyssey", {"sum_order": "aten16"}, "SLO DC_and_BD float32 mean, ATen order with 16 lanes"),
 ]
 
 

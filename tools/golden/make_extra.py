@@ -49,6 +49,7 @@ BASE_SEED = 20251123
 _log_sigmoid_float = cf.log_sigmoid  # originals, captured before any patching
 _sigmoid_float = cf.sigmoid
 _bce_logits_elem_float = cf.bce_logits_elem
+_bd_mean32_float = cf.bd_mean32
 class Value:
     __slots__ = ("data", "grad", "parents", "locals")
 
@@ -274,12 +275,27 @@ def v_smp_focal_fn(xs, ts, gamma, alpha, reduced_threshold, normalized, eps=1e-6
     return v_sum(losses) / len(losses)
 
 
+def v_bd_mean32(ps, ds, sum_order="aten8"):
+    """cf.bd_mean32 (BDLoss float32 product and float32 mean) with torch's float32 backward:
+    d/dp_i = f32(f32(1/M) * f32(d_i)) (mean backward 1/M in float32, mul backward in float32, casts pass it through)."""
+    val = _bd_mean32_float([p.data if isinstance(p, Value) else p for p in ps], ds, sum_order)
+    g = _f32_float(1.0 / len(ps))
+    par, loc = [], []
+    for p, dd in zip(ps, ds):
+        if isinstance(p, Value):
+            par.append(p)
+            loc.append(_f32_float(g * _f32_float(dd)))
+    if not par:
+        return val
+    return Value(val, tuple(par), tuple(loc))
+
+
 _math_shim = types.SimpleNamespace(exp=v_exp, log=v_log, log1p=v_log1p, sqrt=v_sqrt, fsum=v_sum, pi=math.pi,
                                   inf=math.inf, isinf=math.isinf, isfinite=math.isfinite)
 
 _PATCH = {"math": _math_shim, "fsum": v_sum, "f32": v_f32, "log_sigmoid": v_log_sigmoid, "sigmoid": v_sigmoid,
           "smp_focal_fn": v_smp_focal_fn,
-          "t_minimum": v_minimum, "bce_logits_elem": v_bce_logits_elem}
+          "t_minimum": v_minimum, "bce_logits_elem": v_bce_logits_elem, "bd_mean32": v_bd_mean32}
 
 
 class autodiff_mode:
@@ -311,7 +327,7 @@ def value_and_grad(d):
 
 
 def is_precision(d):
-    return "PRECISION" in (d.get("notes") or "")
+    return cf.is_precision(d)
 
 
 # ============================================================================= verification on public files
@@ -451,13 +467,15 @@ SHAPE_CASES = [
 ]
 
 
-def combos():
-    """The public (loss, anchor, variant) combos in scope -> {prefix: {'2d': dict, '3d': dict}} (3D-only: '3d' only)."""
+def combos(families=None):
+    """The public (loss, anchor, variant) combos in scope -> {prefix: {'2d': dict, '3d': dict}} (3D-only: '3d' only).
+    Default: the families of the first 504 files (everything but the distance-map and blob families)."""
+    families = families if families is not None else IN_SCOPE - cf.IN_SCOPE_DIST
     out = {}
     for f in sorted(glob.glob(os.path.join(GOLDEN, "*.json"))):
         b = os.path.basename(f)[:-5]
         parts = b.split("__")
-        if parts[0] not in IN_SCOPE:
+        if parts[0] not in families:
             continue
         out.setdefault("__".join(parts[:-1]), {})[parts[-1]] = json.load(open(f))
     return out
@@ -645,6 +663,335 @@ def generate(outdir, only=None):
     return written
 
 
+
+# ============================================================================= distance-map and blob families
+# (case, N, spatial dims, C or None (= the public C), target mode, logit mode)
+#   target modes (indices): normal, bg_sample0, fg_sample0 (sample 0 all class 1), absent_last (C=3: class 2 absent from
+#     the batch, each sample has classes 0 and 1), single_voxel (one class-1 voxel per sample; sample 0: the first voxel)
+#   target modes (binary):  normal, all_zero, all_one, bg_sample0, single_voxel
+#   target modes (blob):    normal, single_voxels, noinst_sample0, noinst, many, corner2d, corner3d, all_one
+#   logit modes: normal, extreme (as make_logits), extreme_tie (extreme + a voxel exactly at the 0.5 threshold),
+#     predfgbg (sample 0 predicted all foreground, sample 1 all background)
+HD_BINARY_CASES = [
+    ("b1_5x7", 1, [5, 7], None, "normal", "normal"),
+    ("b3_3x4x2", 3, [3, 4, 2], None, "normal", "normal"),
+    ("allbg", 2, [5, 4], None, "all_zero", "normal"),
+    ("allfg", 2, [5, 4], None, "all_one", "normal"),
+    ("bgsample", 2, [2, 3, 4], None, "bg_sample0", "normal"),
+    ("singlevoxel", 2, [4, 5], None, "single_voxel", "normal"),
+    ("size1_1x4x5", 2, [1, 4, 5], None, "normal", "normal"),
+    ("predfgbg", 2, [4, 5], None, "normal", "predfgbg"),
+    ("extreme", 2, [4, 6], None, "normal", "extreme_tie"),
+]
+HD_SOFTMAX_CASES = [
+    ("b1_5x7", 1, [5, 7], None, "normal", "normal"),
+    ("b3_3x4x2", 3, [3, 4, 2], None, "normal", "normal"),
+    ("bgsample", 2, [2, 3, 4], None, "bg_sample0", "normal"),
+    ("fgsample", 2, [2, 3, 4], None, "fg_sample0", "normal"),
+    ("absentclass", 2, [6, 5], 3, "absent_last", "normal"),
+    ("singlevoxel", 2, [4, 5], None, "single_voxel", "normal"),
+    ("size1_1x4x5", 2, [1, 4, 5], None, "normal", "normal"),
+    ("predfgbg", 2, [4, 5], None, "normal", "predfgbg"),
+    ("extreme", 2, [4, 6], None, "normal", "extreme"),  # make_logits' (40, 40) tie is exactly p = 0.5
+]
+BOUNDARY_CASES = [  # BDLoss einsum 'bcxyz': 3-D only
+    ("b1_3x5x2", 1, [3, 5, 2], None, "normal", "normal"),
+    ("b3_3x4x2", 3, [3, 4, 2], None, "normal", "normal"),
+    ("bgsample", 2, [2, 3, 4], None, "bg_sample0", "normal"),
+    ("fgsample", 2, [2, 3, 4], None, "fg_sample0", "normal"),
+    ("absentclass", 2, [3, 5, 2], 3, "absent_last", "normal"),
+    ("singlevoxel", 2, [3, 4, 3], None, "single_voxel", "normal"),
+    ("size1_1x4x5", 2, [1, 4, 5], None, "normal", "normal"),
+    ("extreme", 2, [2, 4, 3], None, "normal", "extreme"),
+]
+DIST_DICE_CASES = [  # 3-D only; every sample needs foreground and background voxels at distance > 1 from the other side
+    ("b1_4x5x3", 1, [4, 5, 3], None, "normal", "normal"),
+    ("b3_3x4x4", 3, [3, 4, 4], None, "normal", "normal"),
+    ("size1_1x5x6", 2, [1, 5, 6], None, "normal", "normal"),
+    ("extreme", 2, [3, 5, 4], None, "normal", "extreme"),
+]
+DPCE_CASES = [
+    ("b1_5x7", 1, [5, 7], None, "normal", "normal"),
+    ("b3_3x4x2", 3, [3, 4, 2], None, "normal", "normal"),
+    ("bgsample", 2, [2, 3, 4], None, "bg_sample0", "normal"),
+    ("fgsample", 2, [2, 3, 4], None, "fg_sample0", "normal"),
+    ("singlevoxel", 2, [4, 5], None, "single_voxel", "normal"),
+    ("extreme", 2, [4, 6], None, "normal", "extreme"),
+    ("1d", 2, [13], None, "normal", "normal"),
+]
+BLOB_CASES = [
+    ("b1_5x7", 1, [5, 7], None, "normal", "normal"),
+    ("b3_3x4x2", 3, [3, 4, 2], None, "normal", "normal"),
+    ("singlevoxel", 2, [5, 6], None, "single_voxels", "normal"),
+    ("noinstsample", 2, [2, 3, 4], None, "noinst_sample0", "normal"),
+    ("noinst", 2, [5, 4], None, "noinst", "normal"),
+    ("many", 2, [6, 7], None, "many", "normal"),
+    ("corner", 2, [5, 5], None, "corner2d", "normal"),
+    ("corner3d", 2, [3, 4, 4], None, "corner3d", "normal"),
+    ("allfg", 2, [4, 5], None, "all_one", "normal"),
+    ("extreme", 2, [4, 6], None, "normal", "extreme"),
+]
+ONE_D_DIST = {"blob_dice__blob__readme_logit_mask"}  # one representative blob variant gets a 1-D case
+
+
+def dist_cases(prefix):
+    loss = prefix.split("__")[0]
+    if loss == "hd_dt":
+        return HD_SOFTMAX_CASES if prefix.endswith("softmax_onehot") else HD_BINARY_CASES
+    if loss in ("boundary", "dice_boundary"):
+        return BOUNDARY_CASES
+    if loss == "dist_dice":
+        return DIST_DICE_CASES
+    if loss == "dpce":
+        return DPCE_CASES
+    if loss == "blob_dice":
+        cs = list(BLOB_CASES)
+        if prefix in ONE_D_DIST:
+            cs.append(("1d", 2, [13], None, "normal", "normal"))
+        return cs
+    raise KeyError(prefix)
+
+
+# What the references return NaN for (or reject), so these cases are NOT written (see tests/golden-extra/README.md).
+DIST_SKIPPED = [
+    ("dist_dice__slo", "bgsample / allbg / absentclass (a sample without foreground)",
+     "compute_edts_forPenalizedLoss divides by max(pos_edt) = 0: NaN map, NaN loss"),
+    ("dist_dice__slo", "fgsample / allfg (a sample without background)",
+     "divides by max(neg_edt) = 0: NaN"),
+    ("dist_dice__slo", "singlevoxel, or any sample whose foreground (or background) voxels are all at distance 1 "
+     "from the other side (thin structures)", "max(edt) - edt is 0 on the whole side, 0/0 = NaN"),
+    ("dist_dice__slo, boundary__slo, dice_boundary__slo", "2-D and 1-D inputs",
+     "torch.sum(..., (1,2,3)) / einsum 'bcxyz' reject them"),
+    ("hd_dt__slo, hd_dt__monai", "1-D inputs", "the anchors assert a 4-D or 5-D input"),
+]
+
+
+def grid_neighbours(i, dims, rank):
+    co = cf.grid_coords(dims)
+    c = co[i]
+    out = []
+    for j, q in enumerate(co):
+        dd = [abs(a - b) for a, b in zip(c, q)]
+        if j != i and max(dd) <= 1 and sum(dd) <= rank:
+            out.append(j)
+    return out
+
+
+def blob_instances_mask(rng, dims, mode, n):
+    """0/1 mask of one blob sample for the blob target modes."""
+    S = cf.prod(dims)
+    nd = len(dims)
+    if mode == "noinst" or (mode == "noinst_sample0" and n == 0):
+        return [0] * S
+    if mode == "all_one":
+        return [1] * S
+    if mode == "single_voxels":
+        # isolated voxels (no neighbour of any kind, so single voxels under every connectivity); sample 1 adds a blob
+        m = [0] * S
+        if n == 1:
+            blob = blob_binary(rng, dims, frac=0.2)
+            lab = cf.label_components(blob, dims)
+            big = max(range(1, max(lab) + 1), key=lambda k: lab.count(k))
+            m = [1 if v == big else 0 for v in lab]
+        want = 4 if n == 0 else 2
+        cand = list(range(S))
+        rng.shuffle(cand)
+        if n == 0:
+            cand.remove(0)
+            cand.insert(0, 0)  # a corner voxel
+        for i in cand:
+            if want == 0:
+                break
+            if m[i] or any(m[j] for j in grid_neighbours(i, dims, nd)):
+                continue
+            m[i] = 1
+            want -= 1
+        return m
+    if mode == "many":
+        for _ in range(500):
+            m = [1 if rng.random() < 0.3 else 0 for _ in range(S)]
+            if max(cf.label_components(m, dims)) >= 8:
+                return m
+        raise RuntimeError("many")
+    if mode == "corner2d":
+        H, W = dims
+        m = [0] * S
+        if n == 0:  # a diagonal chain of single voxels and a checkerboard patch: all touch only at corners
+            for k in range(min(H, W)):
+                m[k * W + k] = 1
+            for r in range(3):
+                for c in range(W - 3, W):
+                    if (r + c) % 2 == 0 and r != c:
+                        m[r * W + c] = 1
+        else:  # two 2x2 blocks touching at one corner, plus a separate bar
+            for r, c in [(0, 0), (0, 1), (1, 0), (1, 1), (2, 2), (2, 3), (3, 2), (3, 3), (H - 1, 0), (H - 1, 1)]:
+                m[r * W + c] = 1
+        return m
+    if mode == "corner3d":
+        m = [0] * S
+        D, H, W = dims
+
+        def at(a, b, c):
+            return (a * H + b) * W + c
+        if n == 0:  # a vertex-touching diagonal (26-connected only) and an edge-touching pair (18-connected)
+            pts = [(0, 0, 0), (1, 1, 1), (2, 2, 2), (0, 3, 3), (1, 3, 2)]
+        else:  # a face-connected L, a voxel touching it at edges and a vertex, and a separate face-connected bar
+            pts = [(0, 0, 0), (0, 0, 1), (0, 1, 0), (1, 0, 0), (1, 1, 1), (2, 3, 3), (2, 3, 2), (2, 2, 3)]
+        for a, b, c in pts:
+            m[at(a, b, c)] = 1
+        return m
+    # normal
+    return blob_binary(rng, dims, frac=rng.uniform(0.25, 0.5))
+
+
+def dist_targets(rng, kind, N, C, dims, mode, valid):
+    """Index map [n][s] (indices) or 0/1 masks [n][s] (binary/blob) for the distance-map and blob modes."""
+    S = cf.prod(dims)
+    for _attempt in range(2000):
+        if kind == "blob":
+            rows = [blob_instances_mask(rng, dims, mode, n) for n in range(N)]
+            if mode == "normal" and sum(max(cf.label_components(r, dims)) for r in rows) < N + 1:
+                continue  # at least one sample with two instances
+        elif kind == "binary":
+            rows = []
+            for n in range(N):
+                if mode == "all_zero" or (mode == "bg_sample0" and n == 0):
+                    rows.append([0] * S)
+                elif mode == "all_one":
+                    rows.append([1] * S)
+                elif mode == "single_voxel":
+                    r = [0] * S
+                    r[0 if n == 0 else rng.randrange(S)] = 1
+                    rows.append(r)
+                else:
+                    rows.append(blob_binary(rng, dims, frac=rng.uniform(0.25, 0.5)))
+        else:
+            rows = []
+            for n in range(N):
+                if mode == "bg_sample0" and n == 0:
+                    rows.append([0] * S)
+                elif mode == "fg_sample0" and n == 0:
+                    rows.append([1] * S)
+                elif mode == "single_voxel":
+                    r = [0] * S
+                    r[0 if n == 0 else rng.randrange(S)] = 1
+                    rows.append(r)
+                elif mode == "absent_last":
+                    rows.append(blob_labels(rng, dims, C, forbid=(C - 1,)))
+                else:
+                    rows.append(blob_labels(rng, dims, C))
+            present = {v for r in rows for v in r}
+            if mode == "absent_last":
+                if not (present == set(range(C - 1)) and all(len(set(r)) == C - 1 for r in rows)):
+                    continue
+            elif mode in ("bg_sample0", "fg_sample0"):
+                if not all(len(set(r)) == C for r in rows[1:]):
+                    continue
+            elif mode == "normal" and not all(len(set(r)) == C for r in rows):
+                continue  # every sample has every class
+        if valid(rows):
+            return rows
+    raise RuntimeError(f"could not draw {mode} targets")
+
+
+def dist_dice_valid(dims):
+    def ok(rows):
+        return all(cf.penalized_map([1 if v > 0 else 0 for v in r], dims) is not None for r in rows)
+    return ok
+
+
+def apply_logit_mode(x, rows_ncs, N, C, S, mode, act):
+    """predfgbg / extreme_tie adjustments (in place; values stay 4-decimal)."""
+    if mode == "predfgbg":
+        for n, want_fg in ((0, True), (1, False)):
+            for s in range(S):
+                if act == "sigmoid":
+                    i = n * S + s
+                    v = abs(x[i]) if x[i] != 0 else 0.3
+                    x[i] = v if want_fg else -v
+                else:  # channel 1 strictly above (fg) / below (bg) channel 0
+                    i0, i1 = (n * C + 0) * S + s, (n * C + 1) * S + s
+                    a, b = x[i0], x[i1]
+                    if a == b:
+                        b = r4(b + 0.5)
+                    lo, hi = min(a, b), max(a, b)
+                    x[i0], x[i1] = (lo, hi) if want_fg else (hi, lo)
+    elif mode == "extreme_tie":
+        assert act == "sigmoid" and C == 1
+        x[0] = 0.0  # sigmoid(0) = 0.5 exactly: NOT > 0.5, so background in the prediction's distance field
+
+
+def make_dist_doc(base, prefix, case, N, dims, C_ov, mode, lmode, attempt=0):
+    p = base["params"]
+    loss = base["loss"]
+    C = C_ov or base["input"]["shape"][1]
+    fmt = p["target_format"]
+    kind = "blob" if loss == "blob_dice" else ("indices" if fmt == "indices" else "binary")
+    seed = BASE_SEED + zlib.crc32(f"{prefix}__{case}".encode() + (f"#{attempt}".encode() if attempt else b""))
+    rng = random.Random(seed)
+    valid = dist_dice_valid(dims) if loss == "dist_dice" else (lambda rows: True)
+    rows = dist_targets(rng, kind, N, C, dims, mode, valid)
+    S = cf.prod(dims)
+    if kind == "indices":
+        ncs = [[[1 if rows[n][s] == c else 0 for s in range(S)] for c in range(C)] for n in range(N)]
+    else:
+        ncs = [[[1 if rows[n][s] else 0 for s in range(S)]] for n in range(N)]
+    x = make_logits(rng, ncs, N, C, S, "binary" if kind != "indices" else "multiclass",
+                    lmode in ("extreme", "extreme_tie"))
+    apply_logit_mode(x, ncs, N, C, S, lmode, p.get("activation"))
+    in_shape = [N, C] + list(dims)
+    if kind == "indices":
+        t_shape = [N, 1] + list(dims) if p.get("target_layout", "N1...") == "N1..." else [N] + list(dims)
+        t_vals = [rows[n][s] for n in range(N) for s in range(S)]
+    else:
+        t_shape = in_shape[:]
+        t_vals = [float(rows[n][s]) for n in range(N) for s in range(S)]
+    d = {"anchor": base["anchor"], "loss": loss, "params": base["params"],
+         "input": {"shape": in_shape, "values": x}, "target": {"shape": t_shape, "values": t_vals}}
+    if "dist" in base:
+        d["dist"] = {"shape": in_shape[:], "values": None}
+        d["dist"]["values"] = [v + 0.0 for v in cf.kervadec_dist_doc(d)]
+    if "instances" in base:
+        inst = [v for n in range(N) for v in cf.label_components(rows[n], dims)]
+        d["instances"] = {"shape": [N, 1] + list(dims), "values": inst}
+    d["value"] = None
+    d["grad"] = {"shape": in_shape, "values": None}
+    d["notes"] = base["notes"]
+    assert list(d.keys()) == list(base.keys()), (list(d.keys()), list(base.keys()))
+    return d
+
+
+def generate_dist(outdir, only=None):
+    """Edge cases of the distance-map and blob families (cases above)."""
+    os.makedirs(outdir, exist_ok=True)
+    written, skipped = [], []
+    for prefix, scen in sorted(combos(cf.IN_SCOPE_DIST).items()):
+        if only and not any(prefix.startswith(o) for o in only):
+            continue
+        for case, N, dims, C_ov, mode, lmode in dist_cases(prefix):
+            base = scen["3d"] if (len(dims) == 3 or "2d" not in scen) else scen["2d"]
+            d = make_dist_doc(base, prefix, case, N, dims, C_ov, mode, lmode)
+            vf, va, g = value_and_grad(d)
+            if not (math.isfinite(vf) and all(math.isfinite(v) for v in g)):
+                skipped.append((prefix, case, "non-finite value/grad"))
+                continue
+            assert abs(va - vf) <= 1e-14 * max(1.0, abs(vf)), (prefix, case, va, vf)
+            assert len(d["input"]["values"]) <= 600, (prefix, case)
+            d["value"] = vf
+            d["grad"]["values"] = [v + 0.0 for v in g]
+            name = f"{prefix}__{case}.json"
+            with open(os.path.join(outdir, name), "w") as fh:
+                json.dump(d, fh, separators=(",", ":"))
+            written.append(name)
+    print(f"# distance-map and blob families: wrote {len(written)} files to {outdir}; skipped {len(skipped)}")
+    for s_ in skipped:
+        print("  skipped:", s_)
+    print("# not generated (the reference is NaN or rejects the input):")
+    for who, what, why in DIST_SKIPPED:
+        print(f"  {who}: {what}: {why}")
+    return written
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1] if len(sys.argv) > 1 else "generate"
     if cmd == "verify":
@@ -652,5 +999,6 @@ if __name__ == "__main__":
     if cmd == "generate":
         if not verify(verbose=False):
             sys.exit("autodiff does not reproduce the public gradients; nothing written")
-        generate(sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "golden-extra"),
-                 only=sys.argv[3:] or None)
+        out = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "golden-extra")
+        generate(out, only=sys.argv[3:] or None)
+        generate_dist(out, only=sys.argv[3:] or None)
