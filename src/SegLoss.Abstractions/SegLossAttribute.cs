@@ -80,6 +80,9 @@ public enum DistanceField
     /// <summary>MONAI's HausdorffDTLoss: zero for a mask without foreground and for a mask without background.</summary>
     Monai = 0,
 
-    /// <summary>SegLossOdyssey's HDDTBinaryLoss: zero for a mask without foreground only.</summary>
+    /// <summary>
+    /// SegLossOdyssey's HDDTBinaryLoss: zero for a mask without foreground; for a mask without background, the value
+    /// scipy gives the (1, *spatial) array it is called on, sqrt(1 + Σ i_k²).
+    /// </summary>
     SegLossOdyssey = 1,
 }

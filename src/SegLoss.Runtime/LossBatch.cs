@@ -225,6 +225,17 @@ public sealed class LossBatch
         }
 
         using var noGrad = no_grad();
+        if (convention == Distance.DistanceMapConvention.SegLossOdysseyHausdorff)
+        {
+            // SegLossOdyssey calls scipy on img[b], (1, *spatial): for a mask without background the virtual point of
+            // scipy's transform lies on that size-1 axis, sqrt(1 + Σ i_k²) (see AllForegroundPolicy.ScipyVirtualPoint).
+            var withUnitAxis = new[] { Samples, Classes, 1L }.Concat(SpatialShape).ToArray();
+            var unitSpacing = spacing is null ? null : new[] { 1.0 }.Concat(spacing).ToArray();
+            var options = new Distance.EdtOptions { AllForeground = Distance.AllForegroundPolicy.ScipyVirtualPoint };
+            var fields = Distance.DistanceMaps.Compute(members.expand(Samples, Classes, Pixels).reshape(withUnitAxis), SpatialShape.Length + 1, convention, unitSpacing, ScalarType.Float64, options);
+            return fields.to_type(Input.dtype).to(Input.device).reshape(Samples, Classes, Pixels);
+        }
+
         var spatial = new[] { Samples, Classes }.Concat(SpatialShape).ToArray();
         var maps = Distance.DistanceMaps.Compute(members.expand(Samples, Classes, Pixels).reshape(spatial), SpatialShape.Length, convention, spacing, ScalarType.Float64);
         return maps.to_type(Input.dtype).to(Input.device).reshape(Samples, Classes, Pixels);
@@ -242,9 +253,10 @@ public sealed class LossBatch
     }
 
     /// <summary>
-    /// <c>mean32</c>: the mean of a per-class map <c>[N, C, X]</c> over the samples, the given classes and the pixels,
-    /// accumulated in float32 in memory order and divided in float32, as a float32 tensor's <c>mean()</c> does for such
-    /// sizes; <c>[1, 1]</c>, or per sample <c>[N, 1]</c> under <see cref="Reduction.None"/>. Its gradient is the mean's.
+    /// <c>mean32</c>: the mean of a per-class map <c>[N, C, X]</c> over the samples, the given classes and the pixels, as
+    /// a float32 tensor's <c>mean()</c> computes it on the CPU (the sum in torch's order, see <see cref="SinglePrecisionSum"/>,
+    /// divided in float32); <c>[1, 1]</c>, or per sample <c>[N, 1]</c> under <see cref="Reduction.None"/>. Its gradient is
+    /// the float32 mean's, <c>float32(1/M)</c> per element.
     /// </summary>
     public Tensor SinglePrecisionMean(Tensor values, Tensor classes, Reduction reduction)
     {
@@ -254,7 +266,10 @@ public sealed class LossBatch
         var rows = perSample ? Samples : 1;
         var flat = selected.reshape(rows, -1);
         var mask = valid?.reshape(rows, -1);
-        var mean = (mask is null ? flat.mean(new long[] { 1 }, keepdim: true) : (flat * mask).sum(new long[] { 1 }, keepdim: true) / mask.sum(new long[] { 1 }, keepdim: true).clamp_min(1));
+        var single = flat.to_type(ScalarType.Float32);
+        var mean = (mask is null
+            ? single.mean(new long[] { 1 }, keepdim: true)
+            : (single * mask.to_type(ScalarType.Float32)).sum(new long[] { 1 }, keepdim: true) / mask.sum(new long[] { 1 }, keepdim: true).clamp_min(1).to_type(ScalarType.Float32)).to_type(flat.dtype);
         var emulated = SinglePrecisionRowMeans(flat, mask);
 
         // The value of the float32 accumulation, the gradient of the mean.
@@ -262,27 +277,29 @@ public sealed class LossBatch
         return mean + correction;
     }
 
-    /// <summary>Row means of <c>[R, W]</c> accumulated in float32 in memory order over the unmasked entries (0 for none).</summary>
+    /// <summary>
+    /// Row means of <c>[R, W]</c> over the unmasked entries (0 for none), as a float32 tensor's <c>mean()</c> rounds them:
+    /// the float32 sum in torch's order, divided in float32.
+    /// </summary>
     private static double[] SinglePrecisionRowMeans(Tensor rows, Tensor? mask)
     {
         var data = rows.detach().to_type(ScalarType.Float64).cpu().data<double>().ToArray();
         var weights = mask?.detach().to_type(ScalarType.Float64).cpu().data<double>().ToArray();
-        var (count, width) = ((int)rows.shape[0], rows.shape[1]);
+        var (count, width) = ((int)rows.shape[0], (int)rows.shape[1]);
         var means = new double[count];
+        var kept = new float[width];
         for (var r = 0; r < count; r++)
         {
-            var sum = 0f;
-            var included = 0f;
+            var included = 0;
             for (var i = r * width; i < (r + 1) * width; i++)
             {
                 if (weights is null || weights[i] != 0)
                 {
-                    sum += (float)data[i];
-                    included++;
+                    kept[included++] = (float)data[i];
                 }
             }
 
-            means[r] = included == 0 ? 0 : sum / included;
+            means[r] = included == 0 ? 0 : SinglePrecisionSum.TorchOrder(kept.AsSpan(0, included)) / (float)included;
         }
 
         return means;

@@ -55,10 +55,11 @@ public sealed class SegLossOdysseyMapping : ILossMapping
         // BDLoss multiplies float32 probabilities by the float32 map and takes a float32 mean (mean32).
         "dice_boundary" => SoftDice(file, file.Object("soft_dice_kwargs") ?? default, "dice",
             new DistributionTerm(Declare.Term("mean32(float32(float32(p)*float32(sdist)))", name: "boundary", includeBackground: false), null, null)),
-        // DistBinaryDiceLoss: the intersection weighted by the float32 penalty map + 1 (binary: class 1), negative score.
+        // DistBinaryDiceLoss: the intersection weighted by the penalty map + 1 (binary: class 1), negative score. (It casts
+        // the map to float32 only when it is on another device than the prediction, so on the CPU it stays float64.)
         "dist_dice" => new Declaration(
             Declare.SegLoss(Activation(file), includeBackground: false),
-            Declare.Term("-(2*sumx(p*y*float32(1 + penalty)) + smooth)/(P + G + smooth)", name: "dist_dice"),
+            Declare.Term("-(2*sumx(p*y*(1 + penalty)) + smooth)/(P + G + smooth)", name: "dist_dice"),
             Declare.Param("smooth", file.Double("smooth", 1e-5))),
         // DisPenalizedCE computes a penalty map and discards it: its value is plain cross-entropy.
         "dpce" => new Declaration(Declare.SegLoss(Activation(file)), Declare.Attribute("CrossEntropy")),
