@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using SegLoss.Benchmarks.Quick;
 using SegLoss.Runtime.Components;
 
@@ -8,10 +9,8 @@ namespace SegLoss.Benchmarks.Cases;
 /// <summary>Every quick-mode case, in print order. Add a case by adding a line here.</summary>
 public static class CaseCatalog
 {
-    public static IEnumerable<Func<BenchmarkCase>> All => new Func<BenchmarkCase>[]
+    public static IEnumerable<Func<BenchmarkCase>> All => LossCases.All.Concat(new Func<BenchmarkCase>[]
     {
-        () => new LossCases.DiceCrossEntropy2D(),
-        () => new LossCases.DiceCrossEntropy3D(),
         () => new LabelCases.Tensor3D(Connectivity.C26),
         () => new LabelCases.Tensor3D(Connectivity.C6),
         () => new LabelCases.Array3D(),
@@ -21,5 +20,5 @@ public static class CaseCatalog
         () => new EdtCases.Edt3D128(anisotropic: true),
         () => new EdtCases.Edt3D256x256x128(anisotropic: false),
         () => new EdtCases.Edt3D256x256x128(anisotropic: true),
-    };
+    });
 }
