@@ -86,7 +86,7 @@ internal sealed class BackwardEmitter
     /// The backward for one target format as named steps: per activation, the adjoints of p, log p and log(1 - p) over
     /// the full <c>[N, C, X]</c>, then <c>dz</c>.
     /// </summary>
-    private List<(string Local, Expr Value)> Chain(IReadOnlyList<LeafAdjoint> leaves, bool dense)
+    internal List<(string Local, Expr Value)> Chain(IReadOnlyList<LeafAdjoint> leaves, bool dense)
     {
         var adjoints = new ActivationAdjoints(_plan.Options.Activation, dense);
         foreach (var leaf in leaves)

@@ -98,10 +98,22 @@ internal sealed class EvaluateEmitter
             WriteComputeStatistics(w);
             w.Line();
             new BackwardEmitter(_plan, backward).Write(w);
+            if (KernelUnsupported is null)
+            {
+                w.Line();
+                new Kernel.KernelEmitter(_plan, backward, IndexSteps!).Write(w);
+            }
         }
     }
 
     /// <summary>The target's distance maps, passed to the statistics node as constants.</summary>
+    /// <summary>The closed-form backward's steps for class-index targets (what the CPU kernel evaluates).</summary>
+    private IReadOnlyList<(string Local, Expr Value)>? IndexSteps =>
+        _plan.Backward is { } backward ? new BackwardEmitter(_plan, backward).Chain(backward.IndexTarget, dense: false) : null;
+
+    /// <summary>Why there is no CPU kernel, or null when there is one.</summary>
+    private string? KernelUnsupported => Kernel.KernelEmitter.Unsupported(_plan, IndexSteps ?? new List<(string, Expr)>());
+
     private IReadOnlyList<string> MapNames => _usage.DistanceMaps.Select(QuantityFacts.Name).ToList();
 
     private string MapParameters => string.Concat(MapNames.Select(m => $", {KnownSymbols.Tensor} {m}"));
@@ -114,10 +126,24 @@ internal sealed class EvaluateEmitter
         var restored = string.Concat(maps.Select((_, i) => $", constants[{i.ToString(System.Globalization.CultureInfo.InvariantCulture)}]!"));
         w.Line("// The statistics that depend on the prediction form one autograd node. Its backward, StatisticsBackward, is");
         w.Line("// derived in closed form: nothing full-size is kept for it but the input and the target.");
+        var forward = $"ComputeStatistics(batch{passed})";
+        var backward = $"StatisticsBackward(saved{restored}, g)";
+        if (KernelUnsupported is null)
+        {
+            w.Line("// On contiguous float32/float64 CPU logits with class indices, a CPU kernel computes both in one pass each.");
+            w.Line($"var kernel = {KnownSymbols.StatisticsKernel}.Applies(batch);");
+            forward = $"(kernel ? KernelStatistics(batch) : {forward})";
+            backward = $"kernel ? KernelGradient(saved, g) : {backward}";
+        }
+        else
+        {
+            w.Line($"// No CPU kernel: {KernelUnsupported}.");
+        }
+
         w.Line("Statistics statistics = null!;");
         w.Line($"var differentiable = {KnownSymbols.StatisticsNode}.Apply(batch, {constants},");
-        w.Line($"    () => (statistics = ComputeStatistics(batch{passed})).Differentiable(),");
-        w.Line($"    (saved, constants, g) => StatisticsBackward(saved{restored}, g));");
+        w.Line($"    () => (statistics = {forward}).Differentiable(),");
+        w.Line($"    (saved, constants, g) => {backward});");
         w.Line("statistics = statistics.WithDifferentiable(differentiable);");
     }
 

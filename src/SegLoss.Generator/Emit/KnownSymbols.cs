@@ -15,6 +15,7 @@ internal static class KnownSymbols
     public const string LossTerms = "global::SegLoss.Runtime.LossTerms";
     public const string BlobLayout = "global::SegLoss.Runtime.BlobLayout";
     public const string StatisticsNode = "global::SegLoss.Runtime.StatisticsNode";
+    public const string StatisticsKernel = "global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel";
     public const string ReadOnlyList = "global::System.Collections.Generic.IReadOnlyList";
     public const string DistanceConvention = "global::SegLoss.Runtime.Distance.DistanceMapConvention";
     public const string ExpressionOps = "global::SegLoss.Runtime.ExpressionOps";

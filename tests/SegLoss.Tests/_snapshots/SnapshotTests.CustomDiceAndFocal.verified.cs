@@ -114,10 +114,12 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
 
         // The statistics that depend on the prediction form one autograd node. Its backward, StatisticsBackward, is
         // derived in closed form: nothing full-size is kept for it but the input and the target.
+        // On contiguous float32/float64 CPU logits with class indices, a CPU kernel computes both in one pass each.
+        var kernel = global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Applies(batch);
         Statistics statistics = null!;
         var differentiable = global::SegLoss.Runtime.StatisticsNode.Apply(batch, global::System.Array.Empty<global::TorchSharp.torch.Tensor?>(),
-            () => (statistics = ComputeStatistics(batch)).Differentiable(),
-            (saved, constants, g) => StatisticsBackward(saved, g));
+            () => (statistics = (kernel ? KernelStatistics(batch) : ComputeStatistics(batch))).Differentiable(),
+            (saved, constants, g) => kernel ? KernelGradient(saved, g) : StatisticsBackward(saved, g));
         statistics = statistics.WithDifferentiable(differentiable);
 
         Statistics? pooledStatistics = null;
@@ -234,6 +236,177 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
             dz = d - p * d.sum(1, keepdim: true);
         }
         return batch.InputGradient(dz);
+    }
+
+    /// <summary>Every statistic in one pass of the CPU kernel over the pixels (see <see cref="ForwardChunk"/>).</summary>
+    private Statistics KernelStatistics(global::SegLoss.Runtime.LossBatch batch)
+    {
+        var w = global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(batch.ClassWeights(_class_weights, "class_weights"));
+        var widths = new[] { 1, (int)batch.Classes, (int)batch.Classes, (int)batch.Classes, 1 };
+        var sums = batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
+            ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<float>(batch, widths, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s, w))
+            : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<double>(batch, widths, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s, w));
+        return new Statistics(V: sums[0], TP: sums[1], P: sums[2], G: sums[3], S1: sums[4]);
+    }
+
+    /// <summary>One chunk's statistics: the activation, then each statistic's pixel sum into <paramref name="sums"/>.</summary>
+    private void ForwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, global::System.Span<double> sums, double[] w)
+        where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
+    {
+        var scratch = chunk.Scratch;
+
+        var p = scratch.PerClass(chunk.Classes);
+        var logp = scratch.PerClass(chunk.Classes);
+        chunk.Softmax(p, logp, withLog: true);
+        var pt = scratch.Pixel();
+        chunk.AtTrueClass(p, pt);
+        var logpt = scratch.Pixel();
+        chunk.AtTrueClass(logp, logpt);
+        var log1mpt = scratch.Pixel();
+        chunk.LogComplementAtTrueClass(logp, log1mpt);
+        var wt = scratch.Pixel();
+        chunk.AtTrueClass(w, wt);
+
+        // V = Σx 1
+        sums[0] += (1.0) * chunk.ValidCount;
+
+        // TP = Σx p * y
+        chunk.SumAtTrueClass(pt, sums.Slice(1, chunk.Classes));
+
+        // P = Σx p
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            sums[1 + chunk.Classes + c] += chunk.Sum(p[c]);
+        }
+
+        // G = Σx y
+        chunk.CountAtTrueClass(sums.Slice(1 + 2 * chunk.Classes, chunk.Classes), 1.0);
+
+        // S1 = Σx exp((gamma * log1mpt)) * logpt * sumc_all((w * y))
+        var t1 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mpt, t1);
+        var t2 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t1, t2);
+        var t3 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t2, logpt, t3);
+        var t4 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t3, wt, t4);
+        sums[1 + 3 * chunk.Classes] += chunk.Sum(t4);
+    }
+
+    /// <summary>The closed-form backward in one pass of the CPU kernel (see <see cref="BackwardChunk"/>).</summary>
+    private global::TorchSharp.torch.Tensor KernelGradient(global::SegLoss.Runtime.LossBatch batch, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> g)
+    {
+        var w = global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(batch.ClassWeights(_class_weights, "class_weights"));
+        var gradients = new[] { global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[0]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[1]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[2]) };
+        return batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
+            ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<float>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk) => BackwardChunk(chunk, gradients, w))
+            : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<double>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk) => BackwardChunk(chunk, gradients, w));
+    }
+
+    /// <summary>One chunk's gradient: the adjoints of the quantities, through the activation, written once.</summary>
+    private void BackwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, double[][] gradients, double[] w)
+        where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
+    {
+        var gTP = gradients[0];
+        var gP = gradients[1];
+        var gS1 = gradients[2];
+        var row = chunk.Sample * chunk.Classes;
+        var scratch = chunk.Scratch;
+        var C = (double)chunk.Classes;
+
+        var p = scratch.PerClass(chunk.Classes);
+        var logp = scratch.PerClass(chunk.Classes);
+        chunk.Softmax(p, logp, withLog: true);
+        var logpt = scratch.Pixel();
+        chunk.AtTrueClass(logp, logpt);
+        var log1mpt = scratch.Pixel();
+        chunk.LogComplementAtTrueClass(logp, log1mpt);
+        var wt = scratch.Pixel();
+        chunk.AtTrueClass(w, wt);
+
+        var dp = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Fill<T>(dp[c], gP[row + c]);
+        }
+        var t1 = scratch.Pixel();
+        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gTP, row, chunk.Classes), t1);
+        chunk.AddAtTrueClass(dp, t1);
+
+        var dlogp = scratch.PerClass(chunk.Classes);
+        var t2 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS1[chunk.Sample], wt, t2);
+        var t3 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t2, logpt, t3);
+        var t4 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mpt, t4);
+        var t5 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t4, t5);
+        var t6 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t3, t5, t6);
+        var t7 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t6, _gamma, t7);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            var t8 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(logp[c], log1mpt, t8);
+            var t9 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.ExpNonPositive<T>(t8, t9);
+            var t10 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t7, t9, t10);
+            t10.CopyTo(dlogp[c]);
+        }
+        var t11 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS1[chunk.Sample], wt, t11);
+        var t12 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mpt, t12);
+        var t13 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t12, t13);
+        var t14 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t11, t13, t14);
+        var t15 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(logpt, log1mpt, t15);
+        var t16 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.ExpNonPositive<T>(t15, t16);
+        var t17 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t7, t16, t17);
+        var t18 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(t14, t17, t18);
+        chunk.AddAtTrueClass(dlogp, t18);
+
+        var d = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            var t19 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dp[c], p[c], t19);
+            var t20 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t19, dlogp[c], t20);
+            t20.CopyTo(d[c]);
+        }
+
+        // dL/dz, written once (zero at ignored pixels).
+        var t21 = scratch.Pixel();
+        t21.Clear();
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t21, d[c], t21);
+        }
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            var t22 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], t21, t22);
+            var t23 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(d[c], t22, t23);
+            if (chunk.Valid.IsEmpty)
+            {
+                t23.CopyTo(chunk.Gradient(c));
+            }
+            else
+            {
+                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t23, chunk.Valid, chunk.Gradient(c));
+            }
+        }
     }
 
     /// <summary>

@@ -116,6 +116,7 @@ partial class DiceBoundary : global::TorchSharp.Loss<global::TorchSharp.torch.Te
 
         // The statistics that depend on the prediction form one autograd node. Its backward, StatisticsBackward, is
         // derived in closed form: nothing full-size is kept for it but the input and the target.
+        // No CPU kernel: distance maps are computed by the tensor path.
         Statistics statistics = null!;
         var differentiable = global::SegLoss.Runtime.StatisticsNode.Apply(batch, new global::TorchSharp.torch.Tensor?[] { sdist },
             () => (statistics = ComputeStatistics(batch, sdist)).Differentiable(),

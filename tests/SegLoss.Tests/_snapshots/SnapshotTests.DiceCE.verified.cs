@@ -121,10 +121,12 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
 
         // The statistics that depend on the prediction form one autograd node. Its backward, StatisticsBackward, is
         // derived in closed form: nothing full-size is kept for it but the input and the target.
+        // On contiguous float32/float64 CPU logits with class indices, a CPU kernel computes both in one pass each.
+        var kernel = global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Applies(batch);
         Statistics statistics = null!;
         var differentiable = global::SegLoss.Runtime.StatisticsNode.Apply(batch, global::System.Array.Empty<global::TorchSharp.torch.Tensor?>(),
-            () => (statistics = ComputeStatistics(batch)).Differentiable(),
-            (saved, constants, g) => StatisticsBackward(saved, g));
+            () => (statistics = (kernel ? KernelStatistics(batch) : ComputeStatistics(batch))).Differentiable(),
+            (saved, constants, g) => kernel ? KernelGradient(saved, g) : StatisticsBackward(saved, g));
         statistics = statistics.WithDifferentiable(differentiable);
 
         Statistics? pooledStatistics = null;
@@ -235,6 +237,151 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
             dz = d - p * d.sum(1, keepdim: true);
         }
         return batch.InputGradient(dz);
+    }
+
+    /// <summary>Every statistic in one pass of the CPU kernel over the pixels (see <see cref="ForwardChunk"/>).</summary>
+    private Statistics KernelStatistics(global::SegLoss.Runtime.LossBatch batch)
+    {
+        var w = global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(batch.ClassWeights(_class_weights, "class_weights"));
+        var widths = new[] { 1, (int)batch.Classes, (int)batch.Classes, (int)batch.Classes, 1, 1 };
+        var sums = batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
+            ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<float>(batch, widths, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s, w))
+            : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<double>(batch, widths, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s, w));
+        return new Statistics(V: sums[0], TP: sums[1], P: sums[2], G: sums[3], S1: sums[4], S2: sums[5]);
+    }
+
+    /// <summary>One chunk's statistics: the activation, then each statistic's pixel sum into <paramref name="sums"/>.</summary>
+    private void ForwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, global::System.Span<double> sums, double[] w)
+        where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
+    {
+        var scratch = chunk.Scratch;
+        var C = (double)chunk.Classes;
+
+        var p = scratch.PerClass(chunk.Classes);
+        var logp = scratch.PerClass(chunk.Classes);
+        chunk.Softmax(p, logp, withLog: true);
+        var pt = scratch.Pixel();
+        chunk.AtTrueClass(p, pt);
+        var logpt = scratch.Pixel();
+        chunk.AtTrueClass(logp, logpt);
+        var wt = scratch.Pixel();
+        chunk.AtTrueClass(w, wt);
+
+        // V = Σx 1
+        sums[0] += (1.0) * chunk.ValidCount;
+
+        // TP = Σx p * y
+        chunk.SumAtTrueClass(pt, sums.Slice(1, chunk.Classes));
+
+        // P = Σx p
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            sums[1 + chunk.Classes + c] += chunk.Sum(p[c]);
+        }
+
+        // G = Σx y
+        chunk.CountAtTrueClass(sums.Slice(1 + 2 * chunk.Classes, chunk.Classes), 1.0);
+
+        // S1 = Σx sumc_all((((w * (label_smoothing / C)) * logp) + ((w * (1 - label_smoothing)) * (logp * y))))
+        var t1 = scratch.Pixel();
+        t1.Clear();
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            var t2 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(w[c] * (_label_smoothing / C), logp[c], t2);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t1, t2, t1);
+        }
+        var t3 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(wt, 1.0 - _label_smoothing, t3);
+        var t4 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t3, logpt, t4);
+        var t5 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t1, t4, t5);
+        sums[1 + 3 * chunk.Classes] += chunk.Sum(t5);
+
+        // S2 = Σx sumc_all((w * y))
+        sums[2 + 3 * chunk.Classes] += chunk.Sum(wt);
+    }
+
+    /// <summary>The closed-form backward in one pass of the CPU kernel (see <see cref="BackwardChunk"/>).</summary>
+    private global::TorchSharp.torch.Tensor KernelGradient(global::SegLoss.Runtime.LossBatch batch, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> g)
+    {
+        var w = global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(batch.ClassWeights(_class_weights, "class_weights"));
+        var gradients = new[] { global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[0]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[1]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[2]) };
+        return batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
+            ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<float>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk) => BackwardChunk(chunk, gradients, w))
+            : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<double>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk) => BackwardChunk(chunk, gradients, w));
+    }
+
+    /// <summary>One chunk's gradient: the adjoints of the quantities, through the activation, written once.</summary>
+    private void BackwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, double[][] gradients, double[] w)
+        where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
+    {
+        var gTP = gradients[0];
+        var gP = gradients[1];
+        var gS1 = gradients[2];
+        var row = chunk.Sample * chunk.Classes;
+        var scratch = chunk.Scratch;
+        var C = (double)chunk.Classes;
+
+        var p = scratch.PerClass(chunk.Classes);
+        var logp = scratch.PerClass(0);
+        chunk.Softmax(p, logp, withLog: false);
+        var wt = scratch.Pixel();
+        chunk.AtTrueClass(w, wt);
+
+        var dp = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Fill<T>(dp[c], gP[row + c]);
+        }
+        var t1 = scratch.Pixel();
+        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gTP, row, chunk.Classes), t1);
+        chunk.AddAtTrueClass(dp, t1);
+
+        var dlogp = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Fill<T>(dlogp[c], gS1[chunk.Sample] * (w[c] * (_label_smoothing / C)));
+        }
+        var t2 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(wt, 1.0 - _label_smoothing, t2);
+        var t3 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS1[chunk.Sample], t2, t3);
+        chunk.AddAtTrueClass(dlogp, t3);
+
+        var d = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            var t4 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dp[c], p[c], t4);
+            var t5 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t4, dlogp[c], t5);
+            t5.CopyTo(d[c]);
+        }
+
+        // dL/dz, written once (zero at ignored pixels).
+        var t6 = scratch.Pixel();
+        t6.Clear();
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t6, d[c], t6);
+        }
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            var t7 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], t6, t7);
+            var t8 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(d[c], t7, t8);
+            if (chunk.Valid.IsEmpty)
+            {
+                t8.CopyTo(chunk.Gradient(c));
+            }
+            else
+            {
+                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t8, chunk.Valid, chunk.Gradient(c));
+            }
+        }
     }
 
     /// <summary>

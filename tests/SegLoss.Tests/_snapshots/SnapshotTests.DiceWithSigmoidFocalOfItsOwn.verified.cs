@@ -125,10 +125,12 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
 
         // The statistics that depend on the prediction form one autograd node. Its backward, StatisticsBackward, is
         // derived in closed form: nothing full-size is kept for it but the input and the target.
+        // On contiguous float32/float64 CPU logits with class indices, a CPU kernel computes both in one pass each.
+        var kernel = global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Applies(batch);
         Statistics statistics = null!;
         var differentiable = global::SegLoss.Runtime.StatisticsNode.Apply(batch, global::System.Array.Empty<global::TorchSharp.torch.Tensor?>(),
-            () => (statistics = ComputeStatistics(batch)).Differentiable(),
-            (saved, constants, g) => StatisticsBackward(saved, g));
+            () => (statistics = (kernel ? KernelStatistics(batch) : ComputeStatistics(batch))).Differentiable(),
+            (saved, constants, g) => kernel ? KernelGradient(saved, g) : StatisticsBackward(saved, g));
         statistics = statistics.WithDifferentiable(differentiable);
 
         Statistics? pooledStatistics = null;
@@ -252,6 +254,281 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
             dz = d - p * d.sum(1, keepdim: true) + dlogpSigmoid * (1.0 - pSigmoid) - dlog1mpSigmoid * pSigmoid;
         }
         return batch.InputGradient(dz);
+    }
+
+    /// <summary>Every statistic in one pass of the CPU kernel over the pixels (see <see cref="ForwardChunk"/>).</summary>
+    private Statistics KernelStatistics(global::SegLoss.Runtime.LossBatch batch)
+    {
+        var widths = new[] { 1, (int)batch.Classes, (int)batch.Classes, (int)batch.Classes, (int)batch.Classes, (int)batch.Classes, (int)batch.Classes };
+        var sums = batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
+            ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<float>(batch, widths, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s))
+            : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<double>(batch, widths, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s));
+        return new Statistics(V: sums[0], TP: sums[1], P2: sums[2], G2: sums[3], S1: sums[4], S2: sums[5], S3: sums[6]);
+    }
+
+    /// <summary>One chunk's statistics: the activation, then each statistic's pixel sum into <paramref name="sums"/>.</summary>
+    private void ForwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, global::System.Span<double> sums)
+        where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
+    {
+        var scratch = chunk.Scratch;
+
+        var p = scratch.PerClass(chunk.Classes);
+        var logp = scratch.PerClass(0);
+        chunk.Softmax(p, logp, withLog: false);
+        var pt = scratch.Pixel();
+        chunk.AtTrueClass(p, pt);
+
+        var pSigmoid = scratch.PerClass(chunk.Classes);
+        var logpSigmoid = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Sigmoid<T>(chunk.Logits(c), pSigmoid[c]);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(chunk.Logits(c), logpSigmoid[c]);
+        }
+        var log1mpSigmoid = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(chunk.Logits(c), log1mpSigmoid[c]);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(log1mpSigmoid[c], log1mpSigmoid[c]);
+        }
+        var logptSigmoid = scratch.Pixel();
+        chunk.AtTrueClass(logpSigmoid, logptSigmoid);
+        var log1mptSigmoid = scratch.Pixel();
+        chunk.LogitsAtTrueClass(log1mptSigmoid);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(log1mptSigmoid, log1mptSigmoid);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(log1mptSigmoid, log1mptSigmoid);
+
+        // V = Σx 1
+        sums[0] += (1.0) * chunk.ValidCount;
+
+        // TP = Σx p * y
+        chunk.SumAtTrueClass(pt, sums.Slice(1, chunk.Classes));
+
+        // P2 = Σx p^2
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            var t1 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Pow<T>(p[c], 2.0, t1);
+            sums[1 + chunk.Classes + c] += chunk.Sum(t1);
+        }
+
+        // G2 = Σx y^2
+        chunk.CountAtTrueClass(sums.Slice(1 + 2 * chunk.Classes, chunk.Classes), 1.0);
+
+        // S1 = Σx exp((gamma * log1mp@sigmoid)) * logp@sigmoid * y
+        var t2 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mptSigmoid, t2);
+        var t3 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t2, t3);
+        var t4 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t3, logptSigmoid, t4);
+        chunk.SumAtTrueClass(t4, sums.Slice(1 + 3 * chunk.Classes, chunk.Classes));
+
+        // S2 = Σx exp((gamma * logp@sigmoid)) * log1mp@sigmoid
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            var t5 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpSigmoid[c], t5);
+            var t6 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t5, t6);
+            var t7 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t6, log1mpSigmoid[c], t7);
+            sums[1 + 4 * chunk.Classes + c] += chunk.Sum(t7);
+        }
+
+        // S3 = Σx exp((gamma * logp@sigmoid)) * log1mp@sigmoid * y
+        var t8 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logptSigmoid, t8);
+        var t9 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t8, t9);
+        var t10 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t9, log1mptSigmoid, t10);
+        chunk.SumAtTrueClass(t10, sums.Slice(1 + 5 * chunk.Classes, chunk.Classes));
+    }
+
+    /// <summary>The closed-form backward in one pass of the CPU kernel (see <see cref="BackwardChunk"/>).</summary>
+    private global::TorchSharp.torch.Tensor KernelGradient(global::SegLoss.Runtime.LossBatch batch, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> g)
+    {
+        var gradients = new[] { global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[0]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[1]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[2]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[3]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[4]) };
+        return batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
+            ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<float>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk) => BackwardChunk(chunk, gradients))
+            : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<double>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk) => BackwardChunk(chunk, gradients));
+    }
+
+    /// <summary>One chunk's gradient: the adjoints of the quantities, through the activation, written once.</summary>
+    private void BackwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, double[][] gradients)
+        where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
+    {
+        var gTP = gradients[0];
+        var gP2 = gradients[1];
+        var gS1 = gradients[2];
+        var gS2 = gradients[3];
+        var gS3 = gradients[4];
+        var row = chunk.Sample * chunk.Classes;
+        var scratch = chunk.Scratch;
+        var C = (double)chunk.Classes;
+
+        var p = scratch.PerClass(chunk.Classes);
+        var logp = scratch.PerClass(0);
+        chunk.Softmax(p, logp, withLog: false);
+
+        var pSigmoid = scratch.PerClass(chunk.Classes);
+        var logpSigmoid = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Sigmoid<T>(chunk.Logits(c), pSigmoid[c]);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(chunk.Logits(c), logpSigmoid[c]);
+        }
+        var log1mpSigmoid = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(chunk.Logits(c), log1mpSigmoid[c]);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(log1mpSigmoid[c], log1mpSigmoid[c]);
+        }
+        var ptSigmoid = scratch.Pixel();
+        chunk.AtTrueClass(pSigmoid, ptSigmoid);
+        var logptSigmoid = scratch.Pixel();
+        chunk.AtTrueClass(logpSigmoid, logptSigmoid);
+        var log1mptSigmoid = scratch.Pixel();
+        chunk.LogitsAtTrueClass(log1mptSigmoid);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(log1mptSigmoid, log1mptSigmoid);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(log1mptSigmoid, log1mptSigmoid);
+
+        var dp = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            var t1 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.PowDerivative<T>(p[c], 2.0, t1);
+            var t2 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gP2[row + c], t1, t2);
+            t2.CopyTo(dp[c]);
+        }
+        var t3 = scratch.Pixel();
+        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gTP, row, chunk.Classes), t3);
+        chunk.AddAtTrueClass(dp, t3);
+
+        var d = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            var t4 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dp[c], p[c], t4);
+            t4.CopyTo(d[c]);
+        }
+
+        var dlogpSigmoid = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            var t5 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS2[row + c], log1mpSigmoid[c], t5);
+            var t6 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpSigmoid[c], t6);
+            var t7 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t6, t7);
+            var t8 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t5, t7, t8);
+            var t9 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t8, _gamma, t9);
+            t9.CopyTo(dlogpSigmoid[c]);
+        }
+        var t10 = scratch.Pixel();
+        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS1, row, chunk.Classes), t10);
+        var t11 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mptSigmoid, t11);
+        var t12 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t11, t12);
+        var t13 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t10, t12, t13);
+        var t14 = scratch.Pixel();
+        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS3, row, chunk.Classes), t14);
+        var t15 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t14, log1mptSigmoid, t15);
+        var t16 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logptSigmoid, t16);
+        var t17 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t16, t17);
+        var t18 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t15, t17, t18);
+        var t19 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t18, _gamma, t19);
+        var t20 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t13, t19, t20);
+        chunk.AddAtTrueClass(dlogpSigmoid, t20);
+
+        var dlog1mpSigmoid = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            var t21 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpSigmoid[c], t21);
+            var t22 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t21, t22);
+            var t23 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS2[row + c], t22, t23);
+            t23.CopyTo(dlog1mpSigmoid[c]);
+        }
+
+        // dL/dz, written once (zero at ignored pixels).
+        var t24 = scratch.Pixel();
+        t24.Clear();
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t24, d[c], t24);
+        }
+        var t25 = scratch.Pixel();
+        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS1, row, chunk.Classes), t25);
+        var t26 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t25, logptSigmoid, t26);
+        var t27 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mptSigmoid, t27);
+        var t28 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t27, t28);
+        var t29 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t26, t28, t29);
+        var t30 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t29, _gamma, t30);
+        var t31 = scratch.Pixel();
+        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS3, row, chunk.Classes), t31);
+        var t32 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logptSigmoid, t32);
+        var t33 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t32, t33);
+        var t34 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t31, t33, t34);
+        var t35 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t30, t34, t35);
+        var t36 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t35, ptSigmoid, t36);
+        var t37 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(t36, t37);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            var t38 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], t24, t38);
+            var t39 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(d[c], t38, t39);
+            var t40 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(1.0, pSigmoid[c], t40);
+            var t41 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dlogpSigmoid[c], t40, t41);
+            var t42 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t39, t41, t42);
+            var t43 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dlog1mpSigmoid[c], pSigmoid[c], t43);
+            var t44 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(t42, t43, t44);
+            var t45 = scratch.Pixel();
+            t45.Clear();
+            chunk.AddWhereClass(c, t45, t37);
+            var t46 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t44, t45, t46);
+            if (chunk.Valid.IsEmpty)
+            {
+                t46.CopyTo(chunk.Gradient(c));
+            }
+            else
+            {
+                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t46, chunk.Valid, chunk.Gradient(c));
+            }
+        }
     }
 
     /// <summary>

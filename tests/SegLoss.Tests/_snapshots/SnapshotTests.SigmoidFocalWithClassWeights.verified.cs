@@ -100,10 +100,12 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
 
         // The statistics that depend on the prediction form one autograd node. Its backward, StatisticsBackward, is
         // derived in closed form: nothing full-size is kept for it but the input and the target.
+        // On contiguous float32/float64 CPU logits with class indices, a CPU kernel computes both in one pass each.
+        var kernel = global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Applies(batch);
         Statistics statistics = null!;
         var differentiable = global::SegLoss.Runtime.StatisticsNode.Apply(batch, global::System.Array.Empty<global::TorchSharp.torch.Tensor?>(),
-            () => (statistics = ComputeStatistics(batch)).Differentiable(),
-            (saved, constants, g) => StatisticsBackward(saved, g));
+            () => (statistics = (kernel ? KernelStatistics(batch) : ComputeStatistics(batch))).Differentiable(),
+            (saved, constants, g) => kernel ? KernelGradient(saved, g) : StatisticsBackward(saved, g));
         statistics = statistics.WithDifferentiable(differentiable);
 
         Statistics? pooledStatistics = null;
@@ -196,6 +198,221 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
             dz = dlogp * (1.0 - p) - dlog1mp * p;
         }
         return batch.InputGradient(dz);
+    }
+
+    /// <summary>Every statistic in one pass of the CPU kernel over the pixels (see <see cref="ForwardChunk"/>).</summary>
+    private Statistics KernelStatistics(global::SegLoss.Runtime.LossBatch batch)
+    {
+        var widths = new[] { 1, (int)batch.Classes, (int)batch.Classes, (int)batch.Classes };
+        var sums = batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
+            ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<float>(batch, widths, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s))
+            : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<double>(batch, widths, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s));
+        return new Statistics(V: sums[0], S1: sums[1], S2: sums[2], S3: sums[3]);
+    }
+
+    /// <summary>One chunk's statistics: the activation, then each statistic's pixel sum into <paramref name="sums"/>.</summary>
+    private void ForwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, global::System.Span<double> sums)
+        where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
+    {
+        var scratch = chunk.Scratch;
+
+        var p = scratch.PerClass(chunk.Classes);
+        var logp = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Sigmoid<T>(chunk.Logits(c), p[c]);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(chunk.Logits(c), logp[c]);
+        }
+        var log1mp = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(chunk.Logits(c), log1mp[c]);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(log1mp[c], log1mp[c]);
+        }
+        var logpt = scratch.Pixel();
+        chunk.AtTrueClass(logp, logpt);
+        var log1mpt = scratch.Pixel();
+        chunk.LogitsAtTrueClass(log1mpt);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(log1mpt, log1mpt);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(log1mpt, log1mpt);
+
+        // V = Σx 1
+        sums[0] += (1.0) * chunk.ValidCount;
+
+        // S1 = Σx exp((gamma * log1mp)) * logp * y
+        var t1 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mpt, t1);
+        var t2 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t1, t2);
+        var t3 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t2, logpt, t3);
+        chunk.SumAtTrueClass(t3, sums.Slice(1, chunk.Classes));
+
+        // S2 = Σx exp((gamma * logp)) * log1mp
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            var t4 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logp[c], t4);
+            var t5 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t4, t5);
+            var t6 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t5, log1mp[c], t6);
+            sums[1 + chunk.Classes + c] += chunk.Sum(t6);
+        }
+
+        // S3 = Σx exp((gamma * logp)) * log1mp * y
+        var t7 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpt, t7);
+        var t8 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t7, t8);
+        var t9 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t8, log1mpt, t9);
+        chunk.SumAtTrueClass(t9, sums.Slice(1 + 2 * chunk.Classes, chunk.Classes));
+    }
+
+    /// <summary>The closed-form backward in one pass of the CPU kernel (see <see cref="BackwardChunk"/>).</summary>
+    private global::TorchSharp.torch.Tensor KernelGradient(global::SegLoss.Runtime.LossBatch batch, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> g)
+    {
+        var gradients = new[] { global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[0]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[1]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[2]) };
+        return batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
+            ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<float>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk) => BackwardChunk(chunk, gradients))
+            : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<double>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk) => BackwardChunk(chunk, gradients));
+    }
+
+    /// <summary>One chunk's gradient: the adjoints of the quantities, through the activation, written once.</summary>
+    private void BackwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, double[][] gradients)
+        where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
+    {
+        var gS1 = gradients[0];
+        var gS2 = gradients[1];
+        var gS3 = gradients[2];
+        var row = chunk.Sample * chunk.Classes;
+        var scratch = chunk.Scratch;
+
+        var p = scratch.PerClass(chunk.Classes);
+        var logp = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Sigmoid<T>(chunk.Logits(c), p[c]);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(chunk.Logits(c), logp[c]);
+        }
+        var log1mp = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(chunk.Logits(c), log1mp[c]);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(log1mp[c], log1mp[c]);
+        }
+        var pt = scratch.Pixel();
+        chunk.AtTrueClass(p, pt);
+        var logpt = scratch.Pixel();
+        chunk.AtTrueClass(logp, logpt);
+        var log1mpt = scratch.Pixel();
+        chunk.LogitsAtTrueClass(log1mpt);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(log1mpt, log1mpt);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(log1mpt, log1mpt);
+
+        var dlogp = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            var t1 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS2[row + c], log1mp[c], t1);
+            var t2 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logp[c], t2);
+            var t3 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t2, t3);
+            var t4 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t1, t3, t4);
+            var t5 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t4, _gamma, t5);
+            t5.CopyTo(dlogp[c]);
+        }
+        var t6 = scratch.Pixel();
+        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS1, row, chunk.Classes), t6);
+        var t7 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mpt, t7);
+        var t8 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t7, t8);
+        var t9 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t6, t8, t9);
+        var t10 = scratch.Pixel();
+        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS3, row, chunk.Classes), t10);
+        var t11 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t10, log1mpt, t11);
+        var t12 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpt, t12);
+        var t13 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t12, t13);
+        var t14 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t11, t13, t14);
+        var t15 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t14, _gamma, t15);
+        var t16 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t9, t15, t16);
+        chunk.AddAtTrueClass(dlogp, t16);
+
+        var dlog1mp = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            var t17 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logp[c], t17);
+            var t18 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t17, t18);
+            var t19 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS2[row + c], t18, t19);
+            t19.CopyTo(dlog1mp[c]);
+        }
+
+        // dL/dz, written once (zero at ignored pixels).
+        var t20 = scratch.Pixel();
+        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS1, row, chunk.Classes), t20);
+        var t21 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t20, logpt, t21);
+        var t22 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mpt, t22);
+        var t23 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t22, t23);
+        var t24 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t21, t23, t24);
+        var t25 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t24, _gamma, t25);
+        var t26 = scratch.Pixel();
+        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS3, row, chunk.Classes), t26);
+        var t27 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpt, t27);
+        var t28 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t27, t28);
+        var t29 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t26, t28, t29);
+        var t30 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t25, t29, t30);
+        var t31 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t30, pt, t31);
+        var t32 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(t31, t32);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            var t33 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(1.0, p[c], t33);
+            var t34 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dlogp[c], t33, t34);
+            var t35 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dlog1mp[c], p[c], t35);
+            var t36 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(t34, t35, t36);
+            var t37 = scratch.Pixel();
+            t37.Clear();
+            chunk.AddWhereClass(c, t37, t32);
+            var t38 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t36, t37, t38);
+            if (chunk.Valid.IsEmpty)
+            {
+                t38.CopyTo(chunk.Gradient(c));
+            }
+            else
+            {
+                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t38, chunk.Valid, chunk.Gradient(c));
+            }
+        }
     }
 
     /// <summary>

@@ -85,6 +85,7 @@ partial class Training
 
             // The statistics that depend on the prediction form one autograd node. Its backward, StatisticsBackward, is
             // derived in closed form: nothing full-size is kept for it but the input and the target.
+            // No CPU kernel: topk and lovasz sort the whole batch.
             Statistics statistics = null!;
             var differentiable = global::SegLoss.Runtime.StatisticsNode.Apply(batch, global::System.Array.Empty<global::TorchSharp.torch.Tensor?>(),
                 () => (statistics = ComputeStatistics(batch)).Differentiable(),

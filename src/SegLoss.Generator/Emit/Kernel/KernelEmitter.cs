@@ -1,0 +1,381 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using SegLoss.Generator.Model;
+using SegLoss.Generator.Planning;
+
+namespace SegLoss.Generator.Emit.Kernel;
+
+/// <summary>
+/// Writes the CPU kernel of a declaration: for contiguous float32/float64 CPU logits with class indices, one pass over
+/// the pixels computes the activation and adds every statistic (<c>ForwardChunk</c>), and one pass recomputes what the
+/// closed-form backward needs and writes the gradient once (<c>BackwardChunk</c>). Both run chunk by chunk on the
+/// runtime's <c>StatisticsKernel</c>, which keeps the sums deterministic.
+/// </summary>
+internal sealed class KernelEmitter
+{
+    private const string Kernel = "global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel";
+    private const string Chunk = "global::SegLoss.Runtime.Kernels.Statistics.KernelChunk";
+    private const string Math = "global::SegLoss.Runtime.Kernels.Statistics.ChunkMath";
+    private const string Constraint = "where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>";
+
+    private readonly LossPlan _plan;
+    private readonly BackwardPlan _backward;
+    private readonly IReadOnlyList<(string Local, Expr Value)> _steps;
+
+    public KernelEmitter(LossPlan plan, BackwardPlan backward, IReadOnlyList<(string Local, Expr Value)> steps)
+    {
+        _plan = plan;
+        _backward = backward;
+        _steps = steps;
+    }
+
+    /// <summary>Why the declaration has no CPU kernel, or null when it has one.</summary>
+    public static string? Unsupported(LossPlan plan, IReadOnlyList<(string Local, Expr Value)> indexSteps)
+    {
+        if (plan.Statistics.Any(s => s.Kind != StatisticKind.Sum))
+        {
+            return "topk and lovasz sort the whole batch";
+        }
+
+        var forms = plan.Statistics.SelectMany(s => new[] { s.EveryClass, s.TrueClass, s.Pixel }).Where(f => f is not null).Select(f => f!)
+            .Concat(indexSteps.Select(s => s.Value));
+        foreach (var form in forms)
+        {
+            if (Algebra.Any(form, node => node is QuantityExpr q && QuantityFacts.IsDistanceMap(q.Kind)))
+            {
+                return "distance maps are computed by the tensor path";
+            }
+
+            if (Algebra.Any(form, node => node is BinaryExpr { Operator: BinaryOperator.Power } power
+                && Parsing.Binder.LevelOf(power.Left).Level == Parsing.Level.Pixel && Parsing.Binder.LevelOf(power.Right).Level == Parsing.Level.Pixel))
+            {
+                return "a power of two pixel values";
+            }
+        }
+
+        return null;
+    }
+
+    public void Write(SourceWriter w)
+    {
+        WriteStatistics(w);
+        w.Line();
+        WriteForwardChunk(w);
+        w.Line();
+        WriteGradient(w);
+        w.Line();
+        WriteBackwardChunk(w);
+    }
+
+    private IEnumerable<string> WeightSources =>
+        _plan.Statistics.SelectMany(s => new[] { s.EveryClass, s.TrueClass, s.Pixel }).Concat(_steps.Select(s => s.Value))
+            .Where(e => e is not null)
+            .SelectMany(e => Algebra.Nodes(e!))
+            .OfType<QuantityExpr>()
+            .Where(q => q.Kind is Quantity.ClassWeight or Quantity.ClassWeightAtTrueClass)
+            .Select(q => q.WeightSource)
+            .Distinct()
+            .OrderBy(s => s, System.StringComparer.Ordinal);
+
+    private string WeightArguments => string.Concat(WeightSources.Select(s => ", " + LocalNames.Weights(s)));
+
+    private string WeightParameters => string.Concat(WeightSources.Select(s => ", double[] " + LocalNames.Weights(s)));
+
+    private void WriteWeights(SourceWriter w)
+    {
+        foreach (var source in WeightSources)
+        {
+            var field = source.Length == 0 ? "_class_weights" : $"_{source}_class_weights";
+            w.Line($"var {LocalNames.Weights(source)} = {Kernel}.Values(batch.ClassWeights({field}, \"{field.Substring(1)}\"));");
+        }
+    }
+
+    private void WriteStatistics(SourceWriter w)
+    {
+        w.Line("/// <summary>Every statistic in one pass of the CPU kernel over the pixels (see <see cref=\"ForwardChunk\"/>).</summary>");
+        w.Line($"private Statistics KernelStatistics({KnownSymbols.LossBatch} batch)");
+        w.Block(() =>
+        {
+            WriteWeights(w);
+            var widths = string.Join(", ", _plan.Statistics.Select(s => s.PerClass ? "(int)batch.Classes" : "1"));
+            w.Line($"var widths = new[] {{ {widths} }};");
+            w.Line($"var sums = batch.Input.dtype == {KnownSymbols.Torch}.ScalarType.Float32");
+            w.Line($"    ? {Kernel}.Run<float>(batch, widths, (in {Chunk}<float> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s{WeightArguments}))");
+            w.Line($"    : {Kernel}.Run<double>(batch, widths, (in {Chunk}<double> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s{WeightArguments}));");
+            var arguments = string.Join(", ", _plan.Statistics.Select((s, i) => $"{s.Name}: sums[{i.ToString(CultureInfo.InvariantCulture)}]"));
+            w.Line($"return new Statistics({arguments});");
+        });
+    }
+
+    private void WriteGradient(SourceWriter w)
+    {
+        w.Line("/// <summary>The closed-form backward in one pass of the CPU kernel (see <see cref=\"BackwardChunk\"/>).</summary>");
+        w.Line($"private {KnownSymbols.Tensor} KernelGradient({KnownSymbols.LossBatch} batch, {KnownSymbols.ReadOnlyList}<{KnownSymbols.Tensor}> g)");
+        w.Block(() =>
+        {
+            WriteWeights(w);
+            var gradients = string.Join(", ", _backward.Statistics.Select((_, i) => $"{Kernel}.Values(g[{i.ToString(CultureInfo.InvariantCulture)}])"));
+            w.Line($"var gradients = new[] {{ {gradients} }};");
+            w.Line($"return batch.Input.dtype == {KnownSymbols.Torch}.ScalarType.Float32");
+            w.Line($"    ? {Kernel}.Gradient<float>(batch, (in {Chunk}<float> chunk) => BackwardChunk(chunk, gradients{WeightArguments}))");
+            w.Line($"    : {Kernel}.Gradient<double>(batch, (in {Chunk}<double> chunk) => BackwardChunk(chunk, gradients{WeightArguments}));");
+        });
+    }
+
+    private void WriteForwardChunk(SourceWriter w)
+    {
+        w.Line("/// <summary>One chunk's statistics: the activation, then each statistic's pixel sum into <paramref name=\"sums\"/>.</summary>");
+        w.Line($"private void ForwardChunk<T>(in {Chunk}<T> chunk, global::System.Span<double> sums{WeightParameters})");
+        w.Line($"    {Constraint}");
+        w.Block(() =>
+        {
+            var forms = _plan.Statistics.SelectMany(s => new[] { s.EveryClass, s.TrueClass, s.Pixel }).Where(f => f is not null).Select(f => f!).ToList();
+            var program = WritePrologue(w, forms);
+            var (ones, perClass) = (0, 0);
+            foreach (var statistic in _plan.Statistics)
+            {
+                w.Line();
+                w.Line($"// {statistic.Name} = {statistic.Description}");
+                var at = Offset(ones, perClass);
+                if (!statistic.PerClass)
+                {
+                    WriteSum(w, program, statistic.Pixel!, $"sums[{at}]");
+                    ones++;
+                    continue;
+                }
+
+                if (statistic.EveryClass is { } everyClass)
+                {
+                    program.Hoist(everyClass);
+                    w.Line("for (var c = 0; c < chunk.Classes; c++)");
+                    w.Block(() => WriteSum(w, program, everyClass, $"sums[{at} + c]"));
+                }
+
+                if (statistic.TrueClass is { } trueClass)
+                {
+                    var value = program.AtPixel(trueClass);
+                    w.Line(value.IsSpan
+                        ? $"chunk.SumAtTrueClass({value.Code}, sums.Slice({at}, chunk.Classes));"
+                        : $"chunk.CountAtTrueClass(sums.Slice({at}, chunk.Classes), {value.Code});");
+                }
+
+                perClass++;
+            }
+        });
+    }
+
+    /// <summary>Where a statistic's sums start: after <paramref name="ones"/> single sums and <paramref name="perClass"/> per-class ones.</summary>
+    private static string Offset(int ones, int perClass)
+    {
+        var classes = perClass switch
+        {
+            0 => "",
+            1 => "chunk.Classes",
+            _ => $"{perClass.ToString(CultureInfo.InvariantCulture)} * chunk.Classes",
+        };
+        return ones == 0 && classes.Length > 0 ? classes : classes.Length == 0 ? ones.ToString(CultureInfo.InvariantCulture) : $"{ones.ToString(CultureInfo.InvariantCulture)} + {classes}";
+    }
+
+    private static void WriteSum(SourceWriter w, SpanProgram program, Expr values, string target)
+    {
+        var value = program.AtClass(values);
+        w.Line(value.IsSpan ? $"{target} += chunk.Sum({value.Code});" : $"{target} += ({value.Code}) * chunk.ValidCount;");
+    }
+
+    private void WriteBackwardChunk(SourceWriter w)
+    {
+        w.Line("/// <summary>One chunk's gradient: the adjoints of the quantities, through the activation, written once.</summary>");
+        w.Line($"private void BackwardChunk<T>(in {Chunk}<T> chunk, double[][] gradients{WeightParameters})");
+        w.Line($"    {Constraint}");
+        w.Block(() =>
+        {
+            foreach (var (statistic, i) in _backward.Statistics.Select((s, i) => (s, i)))
+            {
+                w.Line($"var {LocalNames.Gradient(statistic)} = gradients[{i.ToString(CultureInfo.InvariantCulture)}];");
+            }
+
+            w.Line("var row = chunk.Sample * chunk.Classes;");
+            var program = WritePrologue(w, _steps.Select(s => s.Value).ToList());
+            foreach (var (local, value) in _steps)
+            {
+                w.Line();
+                if (local == "dz")
+                {
+                    w.Line("// dL/dz, written once (zero at ignored pixels).");
+                    program.Hoist(value);
+                    w.Line("for (var c = 0; c < chunk.Classes; c++)");
+                    w.Block(() =>
+                    {
+                        var dz = program.AtClass(value);
+                        w.Line("if (chunk.Valid.IsEmpty)");
+                        w.Block(() => w.Line(dz.IsSpan ? $"{dz.Code}.CopyTo(chunk.Gradient(c));" : $"{Math}.Fill<T>(chunk.Gradient(c), {dz.Code});"));
+                        w.Line("else");
+                        w.Block(() => w.Line(dz.IsSpan
+                            ? $"{Math}.Multiply<T>({dz.Code}, chunk.Valid, chunk.Gradient(c));"
+                            : $"{Math}.Multiply<T>(chunk.Valid, {dz.Code}, chunk.Gradient(c));"));
+                    });
+                    continue;
+                }
+
+                w.Line($"var {local} = scratch.PerClass(chunk.Classes);");
+                var (everyClass, trueClass) = value is ComposeExpr compose ? (compose.EveryClass, compose.TrueClass) : (value, null);
+                if (everyClass is null)
+                {
+                    w.Line("for (var c = 0; c < chunk.Classes; c++)");
+                    w.Block(() => w.Line($"{local}[c].Clear();"));
+                }
+                else
+                {
+                    program.Hoist(everyClass);
+                    w.Line("for (var c = 0; c < chunk.Classes; c++)");
+                    w.Block(() =>
+                    {
+                        var part = program.AtClass(everyClass);
+                        w.Line(part.IsSpan ? $"{part.Code}.CopyTo({local}[c]);" : $"{Math}.Fill<T>({local}[c], {part.Code});");
+                    });
+                }
+
+                if (trueClass is not null)
+                {
+                    var atTrue = program.AtPixel(trueClass);
+                    w.Line($"chunk.AddAtTrueClass({local}, {atTrue.Code});");
+                }
+            }
+        });
+    }
+
+    /// <summary>
+    /// The locals every form reads: C, scratch, each activation's rows and the true-class quantities; returns the
+    /// program with those bound.
+    /// </summary>
+    private SpanProgram WritePrologue(SourceWriter w, IReadOnlyList<Expr> forms)
+    {
+        var used = new HashSet<QuantityExpr>(forms.SelectMany(Algebra.Nodes).OfType<QuantityExpr>());
+        w.Line("var scratch = chunk.Scratch;");
+        if (used.Any(q => q.Kind == Quantity.ClassCount) || forms.Any(f => Algebra.Any(f, n => n is AggregateExpr)))
+        {
+            w.Line("var C = (double)chunk.Classes;");
+        }
+
+        var program = new SpanProgram(w);
+        Activation Kind(Activation tag) => tag == Activation.Declared ? _plan.Options.Activation : tag;
+        var tags = used.Where(q => QuantityFacts.DependsOnActivation(q.Kind)).Select(q => q.Activation).Distinct().OrderBy(t => t == Activation.Declared ? -1 : (int)t);
+        foreach (var tag in tags)
+        {
+            bool Uses(params Quantity[] kinds) => used.Any(q => q.Activation == tag && kinds.Contains(q.Kind));
+            var (p, logp, log1mp) = (LocalNames.Full(Quantity.Probability, tag), LocalNames.Full(Quantity.LogProbability, tag), LocalNames.Full(Quantity.LogComplement, tag));
+            var needsLog = Uses(Quantity.LogProbability, Quantity.TrueLogProbability, Quantity.LogComplement) || (Kind(tag) == Activation.Softmax && Uses(Quantity.TrueLogComplement));
+            w.Line();
+            w.Line($"var {p} = scratch.PerClass(chunk.Classes);");
+            w.Line($"var {logp} = scratch.PerClass({(needsLog ? "chunk.Classes" : "0")});");
+            switch (Kind(tag))
+            {
+                case Activation.Softmax:
+                    w.Line($"chunk.Softmax({p}, {logp}, withLog: {Literals.Bool(needsLog)});");
+                    break;
+                case Activation.Sigmoid:
+                    w.Line("for (var c = 0; c < chunk.Classes; c++)");
+                    w.Block(() =>
+                    {
+                        w.Line($"{Math}.Sigmoid<T>(chunk.Logits(c), {p}[c]);");
+                        if (needsLog)
+                        {
+                            w.Line($"{Math}.LogSigmoid<T>(chunk.Logits(c), {logp}[c]);");
+                        }
+                    });
+                    break;
+                default:
+                    w.Line("for (var c = 0; c < chunk.Classes; c++)");
+                    w.Block(() =>
+                    {
+                        w.Line($"chunk.Logits(c).CopyTo({p}[c]);");
+                        if (needsLog)
+                        {
+                            w.Line($"{Math}.Log<T>({p}[c], {logp}[c]);");
+                        }
+                    });
+                    break;
+            }
+
+            if (Uses(Quantity.LogComplement))
+            {
+                w.Line($"var {log1mp} = scratch.PerClass(chunk.Classes);");
+                w.Line("for (var c = 0; c < chunk.Classes; c++)");
+                w.Block(() =>
+                {
+                    switch (Kind(tag))
+                    {
+                        case Activation.Softmax:
+                            w.Line($"{Math}.LogOneMinusExp<T>({logp}[c], {log1mp}[c]);");
+                            break;
+                        case Activation.Sigmoid:
+                            w.Line($"{Math}.Negate<T>(chunk.Logits(c), {log1mp}[c]);");
+                            w.Line($"{Math}.LogSigmoid<T>({log1mp}[c], {log1mp}[c]);");
+                            break;
+                        default:
+                            w.Line($"{Math}.Negate<T>({p}[c], {log1mp}[c]);");
+                            w.Line($"{Math}.LogP1<T>({log1mp}[c], {log1mp}[c]);");
+                            break;
+                    }
+                });
+            }
+
+            var pt = LocalNames.AtTrueClass(Quantity.TrueProbability, tag);
+            var logpt = LocalNames.AtTrueClass(Quantity.TrueLogProbability, tag);
+            var log1mpt = LocalNames.AtTrueClass(Quantity.TrueLogComplement, tag);
+            if (Uses(Quantity.TrueProbability) || (Uses(Quantity.TrueLogComplement) && Kind(tag) == Activation.None))
+            {
+                w.Line($"var {pt} = scratch.Pixel();");
+                w.Line($"chunk.AtTrueClass({p}, {pt});");
+                program.Bind(new QuantityExpr(Quantity.TrueProbability, tag, ""), pt);
+            }
+
+            if (Uses(Quantity.TrueLogProbability))
+            {
+                w.Line($"var {logpt} = scratch.Pixel();");
+                w.Line($"chunk.AtTrueClass({logp}, {logpt});");
+                program.Bind(new QuantityExpr(Quantity.TrueLogProbability, tag, ""), logpt);
+            }
+
+            if (Uses(Quantity.TrueLogComplement))
+            {
+                w.Line($"var {log1mpt} = scratch.Pixel();");
+                switch (Kind(tag))
+                {
+                    case Activation.Softmax:
+                        w.Line($"chunk.LogComplementAtTrueClass({logp}, {log1mpt});");
+                        break;
+                    case Activation.Sigmoid:
+                        w.Line($"chunk.LogitsAtTrueClass({log1mpt});");
+                        w.Line($"{Math}.Negate<T>({log1mpt}, {log1mpt});");
+                        w.Line($"{Math}.LogSigmoid<T>({log1mpt}, {log1mpt});");
+                        break;
+                    default:
+                        w.Line($"{Math}.Negate<T>({pt}, {log1mpt});");
+                        w.Line($"{Math}.LogP1<T>({log1mpt}, {log1mpt});");
+                        break;
+                }
+
+                program.Bind(new QuantityExpr(Quantity.TrueLogComplement, tag, ""), log1mpt);
+            }
+        }
+
+        if (used.Any(q => q.Kind == Quantity.TrueLogit))
+        {
+            w.Line("var zt = scratch.Pixel();");
+            w.Line("chunk.LogitsAtTrueClass(zt);");
+            program.Bind(used.First(q => q.Kind == Quantity.TrueLogit), "zt");
+        }
+
+        foreach (var weight in used.Where(q => q.Kind == Quantity.ClassWeightAtTrueClass).OrderBy(q => q.WeightSource, System.StringComparer.Ordinal))
+        {
+            var local = LocalNames.WeightsAtTrueClass(weight.WeightSource);
+            w.Line($"var {local} = scratch.Pixel();");
+            w.Line($"chunk.AtTrueClass({LocalNames.Weights(weight.WeightSource)}, {local});");
+            program.Bind(weight, local);
+        }
+
+        return program;
+    }
+}

@@ -1,0 +1,321 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using SegLoss.Generator.Helpers;
+using SegLoss.Generator.Model;
+using SegLoss.Generator.Parsing;
+
+namespace SegLoss.Generator.Emit.Kernel;
+
+/// <summary>
+/// Writes an expression as statements of a generated CPU kernel over one chunk: each tensor-valued node becomes a
+/// buffer of the chunk's scratch memory filled by one <c>ChunkMath</c> call (vectorized over the pixels); scalar
+/// nodes stay <c>double</c> C# expressions. Per-class values are read at the loop variable <c>c</c>; per-pixel parts
+/// of a per-class expression are computed once, before its class loop.
+/// </summary>
+internal sealed class SpanProgram
+{
+    private const string Math = "global::SegLoss.Runtime.Kernels.Statistics.ChunkMath";
+
+    private readonly SourceWriter _w;
+    private readonly Dictionary<Expr, string> _bound = new();
+    private int _temporaries;
+
+    public SpanProgram(SourceWriter writer) => _w = writer;
+
+    /// <summary>An operand: a span local (or span-valued C# expression), or a scalar <c>double</c> C# expression.</summary>
+    public readonly record struct Operand(string Code, bool IsSpan);
+
+    /// <summary>Binds an expression to a span local for the rest of the program (the true-class quantities).</summary>
+    public void Bind(Expr expr, string local) => _bound[expr] = local;
+
+    /// <summary>
+    /// Writes the statements computing a per-class expression at class <c>c</c>, to be placed inside a class loop;
+    /// call <see cref="Hoist"/> before the loop so that its per-pixel parts are computed once.
+    /// </summary>
+    public Operand AtClass(Expr expr) => Write(expr);
+
+    /// <summary>Writes the per-pixel parts of a per-class expression (before its class loop) and binds them.</summary>
+    public void Hoist(Expr expr)
+    {
+        foreach (var node in MaximalPixelParts(expr))
+        {
+            var operand = Write(node);
+            if (operand.IsSpan)
+            {
+                _bound[node] = operand.Code;
+            }
+        }
+    }
+
+    /// <summary>Writes the statements computing a per-pixel expression.</summary>
+    public Operand AtPixel(Expr expr) => Write(expr);
+
+    private Operand Write(Expr expr)
+    {
+        if (_bound.TryGetValue(expr, out var local))
+        {
+            return new Operand(local, true);
+        }
+
+        switch (expr)
+        {
+            case NumberExpr number:
+                return Scalar(Literals.Double(number.Value));
+            case ParamExpr parameter:
+                return Scalar("_" + parameter.Name);
+            case QuantityExpr quantity:
+                return Quantity(quantity);
+            case GradientExpr gradient:
+                return Scalar(gradient.PerClass ? $"{LocalNames.Gradient(gradient.Statistic)}[row + c]" : $"{LocalNames.Gradient(gradient.Statistic)}[chunk.Sample]");
+            case GatherExpr { Full: GradientExpr { PerClass: true } gradient }:
+            {
+                var buffer = Temporary();
+                _w.Line($"chunk.AtTrueClass(new global::System.ReadOnlySpan<double>({LocalNames.Gradient(gradient.Statistic)}, row, chunk.Classes), {buffer});");
+                return Span(buffer);
+            }
+
+            case LocalExpr rows:
+                return Span($"{rows.Name}[c]");
+            case NegateExpr negate:
+                return Unary("Negate", negate.Operand, x => $"-{Parenthesized(x)}");
+            case BinaryExpr binary:
+                return WriteBinary(binary);
+            case FunctionExpr function:
+                return WriteFunction(function);
+            case AggregateExpr { Aggregation: Aggregation.SumAllClasses } sum:
+                return WriteClassSum(sum.Operand);
+            case ComposeExpr compose:
+                return WriteCompose(compose);
+            default:
+                throw new System.InvalidOperationException("no kernel form for " + expr);
+        }
+    }
+
+    private Operand Quantity(QuantityExpr quantity) => quantity.Kind switch
+    {
+        Model.Quantity.ClassCount => Scalar("C"),
+        Model.Quantity.ClassWeight => Scalar($"{LocalNames.Weights(quantity.WeightSource)}[c]"),
+        Model.Quantity.Probability or Model.Quantity.LogProbability or Model.Quantity.LogComplement =>
+            Span($"{LocalNames.Full(quantity.Kind, quantity.Activation)}[c]"),
+        Model.Quantity.Logit => Span("chunk.Logits(c)"),
+        _ => throw new System.InvalidOperationException("unbound quantity " + quantity),
+    };
+
+    private Operand WriteBinary(BinaryExpr binary)
+    {
+        var left = Write(binary.Left);
+        var right = Write(binary.Right);
+        if (!left.IsSpan && !right.IsSpan)
+        {
+            return Scalar(binary.Operator switch
+            {
+                BinaryOperator.Add => $"{left.Code} + {Parenthesized(right.Code)}",
+                BinaryOperator.Subtract => $"{left.Code} - {Parenthesized(right.Code)}",
+                BinaryOperator.Multiply => $"{Parenthesized(left.Code)} * {Parenthesized(right.Code)}",
+                BinaryOperator.Divide => $"{Parenthesized(left.Code)} / {Parenthesized(right.Code)}",
+                BinaryOperator.Power => $"{KnownSymbols.Math}.Pow({left.Code}, {right.Code})",
+                _ => $"{KnownSymbols.ExpressionOps}.{ComparisonName(binary.Operator)}({left.Code}, {right.Code})",
+            });
+        }
+
+        var name = binary.Operator switch
+        {
+            BinaryOperator.Add => "Add",
+            BinaryOperator.Subtract => "Subtract",
+            BinaryOperator.Multiply => "Multiply",
+            BinaryOperator.Divide => "Divide",
+            BinaryOperator.Power => "Pow",
+            _ => ComparisonName(binary.Operator),
+        };
+        return Call(name, left, right);
+    }
+
+    private Operand WriteFunction(FunctionExpr function)
+    {
+        var arguments = function.Arguments;
+        switch (function.Function)
+        {
+            case Function.Log:
+                return Unary("Log", arguments[0], x => $"{KnownSymbols.Math}.Log({x})");
+            case Function.Exp:
+                return Unary("Exp", arguments[0], x => $"{KnownSymbols.Math}.Exp({x})");
+            case Function.Sqrt:
+                return Unary("Sqrt", arguments[0], x => $"{KnownSymbols.Math}.Sqrt({x})");
+            case Function.Abs:
+                return Unary("Abs", arguments[0], x => $"{KnownSymbols.Math}.Abs({x})");
+            case Function.Cosh:
+                return Unary("Cosh", arguments[0], x => $"{KnownSymbols.Math}.Cosh({x})");
+            case Function.Sinh:
+                return Unary("Sinh", arguments[0], x => $"{KnownSymbols.Math}.Sinh({x})");
+            case Function.Sign:
+                return Unary("Sign", arguments[0], x => $"{KnownSymbols.Math}.Sign({x})");
+            case Function.Float32:
+                return Unary("RoundToFloat32", arguments[0], x => $"(double)(float)({x})");
+            case Function.LogOneMinusExpDerivative:
+                return Unary("LogOneMinusExpDerivative", arguments[0], x => $"-{KnownSymbols.Math}.Exp({x}) / (1 - {KnownSymbols.Math}.Exp({x}))");
+            case Function.ExpNonPositive:
+                return Unary("ExpNonPositive", arguments[0], x => $"{KnownSymbols.Math}.Exp({KnownSymbols.Math}.Min({x}, 0.0))");
+            case Function.Min or Function.Max:
+            {
+                var left = Write(arguments[0]);
+                var right = Write(arguments[1]);
+                var name = function.Function == Function.Min ? "Min" : "Max";
+                return left.IsSpan || right.IsSpan ? Call(name, left, right) : Scalar($"{KnownSymbols.Math}.{name}({left.Code}, {right.Code})");
+            }
+
+            case Function.Clamp:
+            {
+                var inner = new FunctionExpr(Function.Min, new[] { arguments[0], arguments[2] }.ToEquatableArray());
+                return WriteFunction(new FunctionExpr(Function.Max, new Expr[] { inner, arguments[1] }.ToEquatableArray()));
+            }
+
+            case Function.PowDerivative or Function.MaxDerivative or Function.MinDerivative:
+            {
+                var x = Write(arguments[0]);
+                var y = Write(arguments[1]);
+                var name = function.Function.ToString();
+                return x.IsSpan
+                    ? Call(name, x, y)
+                    : Scalar($"{KnownSymbols.ExpressionOps}.{name}({x.Code}, {y.Code})");
+            }
+
+            default:
+                throw new System.InvalidOperationException("no kernel form for " + function);
+        }
+    }
+
+    /// <summary>At class c: the every-class part, plus the true-class part at the pixels of class c.</summary>
+    private Operand WriteCompose(ComposeExpr compose)
+    {
+        var buffer = Temporary();
+        if (compose.EveryClass is null)
+        {
+            _w.Line($"{buffer}.Clear();");
+        }
+        else
+        {
+            var everyClass = Write(compose.EveryClass);
+            _w.Line(everyClass.IsSpan ? $"{everyClass.Code}.CopyTo({buffer});" : $"{Math}.Fill<T>({buffer}, {everyClass.Code});");
+        }
+
+        if (compose.TrueClass is not null)
+        {
+            var trueClass = Write(compose.TrueClass);
+            _w.Line(trueClass.IsSpan ? $"chunk.AddWhereClass(c, {buffer}, {trueClass.Code});" : $"chunk.AddWhereClass(c, {buffer}, {trueClass.Code});");
+        }
+
+        return Span(buffer);
+    }
+
+    /// <summary>Σ over the classes of a per-class expression at each pixel (a class loop into one buffer).</summary>
+    private Operand WriteClassSum(Expr operand)
+    {
+        var level = Binder.LevelOf(operand);
+        if (!level.PerClass)
+        {
+            // The same value at every class.
+            var same = Write(operand);
+            return same.IsSpan ? Call("Multiply", same, Scalar("C")) : Scalar($"C * {Parenthesized(same.Code)}");
+        }
+
+        if (level.Level != Level.Pixel)
+        {
+            // Per class but not per pixel (class weights): a scalar sum.
+            var total = Temporary(declare: false);
+            _w.Line($"var {total} = 0.0;");
+            _w.Line("for (var c = 0; c < chunk.Classes; c++)");
+            _w.Block(() => _w.Line($"{total} += {Write(operand).Code};"));
+            return Scalar(total);
+        }
+
+        Hoist(operand);
+        var buffer = Temporary();
+        _w.Line($"{buffer}.Clear();");
+        _w.Line("for (var c = 0; c < chunk.Classes; c++)");
+        _w.Block(() =>
+        {
+            var value = Write(operand);
+            _w.Line($"{Math}.Add<T>({buffer}, {value.Code}, {buffer});");
+        });
+        return Span(buffer);
+    }
+
+    private Operand Unary(string name, Expr argument, System.Func<string, string> scalar)
+    {
+        var x = Write(argument);
+        if (!x.IsSpan)
+        {
+            return Scalar(scalar(x.Code));
+        }
+
+        var buffer = Temporary();
+        _w.Line($"{Math}.{name}<T>({x.Code}, {buffer});");
+        return Span(buffer);
+    }
+
+    private Operand Call(string name, Operand x, Operand y)
+    {
+        var buffer = Temporary();
+        _w.Line($"{Math}.{name}<T>({x.Code}, {y.Code}, {buffer});");
+        return Span(buffer);
+    }
+
+    private string Temporary(bool declare = true)
+    {
+        var name = "t" + (++_temporaries).ToString(CultureInfo.InvariantCulture);
+        if (declare)
+        {
+            _w.Line($"var {name} = scratch.Pixel();");
+        }
+
+        return name;
+    }
+
+    /// <summary>The largest sub-expressions that vary per pixel but not per class (outside any class sum).</summary>
+    private IEnumerable<Expr> MaximalPixelParts(Expr expr)
+    {
+        if (_bound.ContainsKey(expr))
+        {
+            yield break;
+        }
+
+        var level = Binder.LevelOf(expr);
+        if (!level.PerClass && level.Level == Level.Pixel && !(expr is QuantityExpr))
+        {
+            yield return expr;
+            yield break;
+        }
+
+        var children = expr switch
+        {
+            NegateExpr n => new[] { n.Operand },
+            BinaryExpr b => new[] { b.Left, b.Right },
+            FunctionExpr f => f.Arguments.ToArray(),
+            ComposeExpr compose => new[] { compose.EveryClass, compose.TrueClass }.Where(e => e is not null).Select(e => e!).ToArray(),
+            _ => System.Array.Empty<Expr>(),
+        };
+        foreach (var child in children)
+        {
+            foreach (var part in MaximalPixelParts(child))
+            {
+                yield return part;
+            }
+        }
+    }
+
+    private static string ComparisonName(BinaryOperator op) => op switch
+    {
+        BinaryOperator.Greater => "Greater",
+        BinaryOperator.Less => "Less",
+        BinaryOperator.GreaterOrEqual => "GreaterOrEqual",
+        _ => "LessOrEqual",
+    };
+
+    private static string Parenthesized(string code) =>
+        code.All(ch => char.IsLetterOrDigit(ch) || ch is '_' or '.' or '[' or ']') ? code : "(" + code + ")";
+
+    private static Operand Scalar(string code) => new(code, false);
+
+    private static Operand Span(string code) => new(code, true);
+}

@@ -1,0 +1,66 @@
+using System;
+
+namespace SegLoss.Runtime.Kernels.Statistics;
+
+/// <summary>
+/// Per-thread scratch memory of a generated CPU kernel: buffers of one chunk's length, handed out in order and all
+/// free again when the next chunk starts. A chunk is a few thousand pixels, so its buffers stay in cache.
+/// </summary>
+public sealed class ChunkScratch<T>
+    where T : unmanaged
+{
+    private T[] _memory = Array.Empty<T>();
+    private int _used;
+
+    /// <summary>The length of every buffer: the chunk's pixel count (the last chunk of a sample may be shorter).</summary>
+    public int Length { get; private set; }
+
+    /// <summary>Starts a chunk of <paramref name="length"/> pixels: every buffer handed out before is free again.</summary>
+    public void Reset(int length)
+    {
+        Length = length;
+        _used = 0;
+    }
+
+    /// <summary>A buffer of one value per pixel of the chunk (contents undefined).</summary>
+    public Span<T> Pixel() => Take(Length);
+
+    /// <summary>One buffer per class, contiguous (contents undefined).</summary>
+    public ClassRows<T> PerClass(int classes) => new(Take(classes * Length), Length, classes);
+
+    private Span<T> Take(int count)
+    {
+        if (_used + count > _memory.Length)
+        {
+            // Buffers already handed out keep the old array alive; the next chunks reuse the larger one.
+            _memory = new T[Math.Max(2 * _memory.Length, _used + count)];
+            _used = 0;
+        }
+
+        var buffer = _memory.AsSpan(_used, count);
+        _used += count;
+        return buffer;
+    }
+}
+
+/// <summary>One buffer per class of a chunk, rows of one contiguous block.</summary>
+public readonly ref struct ClassRows<T>
+    where T : unmanaged
+{
+    private readonly Span<T> _block;
+    private readonly int _length;
+
+    /// <summary>Rows of <paramref name="length"/> values, one per class, laid end to end in <paramref name="block"/>.</summary>
+    public ClassRows(Span<T> block, int length, int classes)
+    {
+        _block = block;
+        _length = length;
+        Classes = classes;
+    }
+
+    /// <summary>The number of rows.</summary>
+    public int Classes { get; }
+
+    /// <summary>The row of class <paramref name="c"/>.</summary>
+    public Span<T> this[int c] => _block.Slice(c * _length, _length);
+}

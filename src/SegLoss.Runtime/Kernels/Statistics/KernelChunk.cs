@@ -1,0 +1,232 @@
+using System;
+using System.Numerics;
+using TP = System.Numerics.Tensors.TensorPrimitives;
+
+namespace SegLoss.Runtime.Kernels.Statistics;
+
+/// <summary>
+/// One chunk of a sample's pixels as a generated CPU kernel sees it: the logits of each class, the class indices and
+/// the valid mask of those pixels, the gradient rows to write (backward), scratch buffers, and the gathers and
+/// segmented sums by true class the class-index forms need.
+/// </summary>
+public readonly ref struct KernelChunk<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly ReadOnlySpan<T> _logits;
+    private readonly Span<T> _gradient;
+    private readonly int _pixels;
+
+    internal KernelChunk(int sample, int start, int length, int classes, int pixels, ReadOnlySpan<T> logits, ReadOnlySpan<long> labels, ReadOnlySpan<T> valid, Span<T> gradient, ChunkScratch<T> scratch)
+    {
+        Sample = sample;
+        Start = start;
+        Length = length;
+        Classes = classes;
+        _pixels = pixels;
+        _logits = logits;
+        Labels = labels;
+        Valid = valid;
+        _gradient = gradient;
+        Scratch = scratch;
+    }
+
+    /// <summary>The sample the chunk belongs to (chunks never cross samples).</summary>
+    public int Sample { get; }
+
+    /// <summary>The chunk's first pixel within its sample.</summary>
+    public int Start { get; }
+
+    /// <summary>The number of pixels of the chunk.</summary>
+    public int Length { get; }
+
+    /// <summary>C.</summary>
+    public int Classes { get; }
+
+    /// <summary>Each pixel's class (0 where ignored).</summary>
+    public ReadOnlySpan<long> Labels { get; }
+
+    /// <summary>1 where the pixel counts, 0 where ignored; empty when every pixel counts.</summary>
+    public ReadOnlySpan<T> Valid { get; }
+
+    /// <summary>Buffers for the chunk's intermediate values.</summary>
+    public ChunkScratch<T> Scratch { get; }
+
+    /// <summary>The logits of class <paramref name="c"/> at the chunk's pixels.</summary>
+    public ReadOnlySpan<T> Logits(int c) => _logits.Slice((c * _pixels) + Start, Length);
+
+    /// <summary>The gradient of class <paramref name="c"/>'s logits at the chunk's pixels (backward only).</summary>
+    public Span<T> Gradient(int c) => _gradient.Slice((c * _pixels) + Start, Length);
+
+    /// <summary>The number of valid pixels.</summary>
+    public double ValidCount => Valid.IsEmpty ? Length : double.CreateTruncating(TP.Sum(Valid));
+
+    /// <summary>Σ over the valid pixels.</summary>
+    public double Sum(ReadOnlySpan<T> values) =>
+        double.CreateTruncating(Valid.IsEmpty ? TP.Sum(values) : TP.Dot(values, Valid));
+
+    /// <summary>Σ over the valid pixels, into <paramref name="sums"/>[class of the pixel].</summary>
+    public void SumAtTrueClass(ReadOnlySpan<T> values, Span<double> sums)
+    {
+        for (var i = 0; i < Length; i++)
+        {
+            var value = Valid.IsEmpty ? values[i] : values[i] * Valid[i];
+            sums[(int)Labels[i]] += double.CreateTruncating(value);
+        }
+    }
+
+    /// <summary>The number of valid pixels of each class, into <paramref name="sums"/>, times <paramref name="scale"/>.</summary>
+    public void CountAtTrueClass(Span<double> sums, double scale)
+    {
+        for (var i = 0; i < Length; i++)
+        {
+            sums[(int)Labels[i]] += Valid.IsEmpty ? scale : scale * double.CreateTruncating(Valid[i]);
+        }
+    }
+
+    /// <summary>Each pixel's value of its own class's row.</summary>
+    public void AtTrueClass(ClassRows<T> rows, Span<T> destination)
+    {
+        for (var i = 0; i < Length; i++)
+        {
+            destination[i] = rows[(int)Labels[i]][i];
+        }
+    }
+
+    /// <summary>Each pixel's value of its own class's logits.</summary>
+    public void LogitsAtTrueClass(Span<T> destination)
+    {
+        for (var i = 0; i < Length; i++)
+        {
+            destination[i] = _logits[((int)Labels[i] * _pixels) + Start + i];
+        }
+    }
+
+    /// <summary>Each pixel's entry of a per-class vector (class weights, a statistic's gradient).</summary>
+    public void AtTrueClass(ReadOnlySpan<double> perClass, Span<T> destination)
+    {
+        for (var i = 0; i < Length; i++)
+        {
+            destination[i] = T.CreateTruncating(perClass[(int)Labels[i]]);
+        }
+    }
+
+    /// <summary>Adds per-pixel values to each pixel's own class's row (the true-class part of a full map).</summary>
+    public void AddAtTrueClass(ClassRows<T> rows, ReadOnlySpan<T> values)
+    {
+        for (var i = 0; i < Length; i++)
+        {
+            rows[(int)Labels[i]][i] += values[i];
+        }
+    }
+
+    /// <summary>Adds one value to each pixel's own class's row.</summary>
+    public void AddAtTrueClass(ClassRows<T> rows, double value)
+    {
+        var scalar = T.CreateTruncating(value);
+        for (var i = 0; i < Length; i++)
+        {
+            rows[(int)Labels[i]][i] += scalar;
+        }
+    }
+
+    /// <summary>Adds <paramref name="values"/> where the pixel's class is <paramref name="c"/> (one row of a full map).</summary>
+    public void AddWhereClass(int c, Span<T> destination, ReadOnlySpan<T> values)
+    {
+        for (var i = 0; i < Length; i++)
+        {
+            if (Labels[i] == c)
+            {
+                destination[i] += values[i];
+            }
+        }
+    }
+
+    /// <summary>Adds <paramref name="value"/> where the pixel's class is <paramref name="c"/>.</summary>
+    public void AddWhereClass(int c, Span<T> destination, double value)
+    {
+        var scalar = T.CreateTruncating(value);
+        for (var i = 0; i < Length; i++)
+        {
+            if (Labels[i] == c)
+            {
+                destination[i] += scalar;
+            }
+        }
+    }
+
+    /// <summary>Softmax over the classes at each pixel: p (and log p when <paramref name="logp"/> has rows).</summary>
+    public void Softmax(ClassRows<T> p, ClassRows<T> logp, bool withLog)
+    {
+        var max = Scratch.Pixel();
+        var sum = Scratch.Pixel();
+        Logits(0).CopyTo(max);
+        for (var c = 1; c < Classes; c++)
+        {
+            TP.Max(max, Logits(c), max);
+        }
+
+        sum.Clear();
+        for (var c = 0; c < Classes; c++)
+        {
+            TP.Subtract(Logits(c), max, p[c]);
+            if (withLog)
+            {
+                p[c].CopyTo(logp[c]);
+            }
+
+            TP.Exp(p[c], p[c]);
+            TP.Add(sum, p[c], sum);
+        }
+
+        for (var c = 0; c < Classes; c++)
+        {
+            TP.Divide(p[c], sum, p[c]);
+        }
+
+        if (withLog)
+        {
+            TP.Log(sum, sum);
+            for (var c = 0; c < Classes; c++)
+            {
+                TP.Subtract(logp[c], sum, logp[c]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// log(1 - pt) under a softmax, from log p: the logsumexp of the other classes at each pixel, exact where pt rounds
+    /// to 1 (as <see cref="LossBatch.LogComplementAtTrueClass"/>).
+    /// </summary>
+    public void LogComplementAtTrueClass(ClassRows<T> logp, Span<T> destination)
+    {
+        for (var i = 0; i < Length; i++)
+        {
+            var t = (int)Labels[i];
+            var max = T.NegativeInfinity;
+            for (var c = 0; c < Classes; c++)
+            {
+                if (c != t && logp[c][i] > max)
+                {
+                    max = logp[c][i];
+                }
+            }
+
+            if (T.IsNegativeInfinity(max))
+            {
+                destination[i] = max;
+                continue;
+            }
+
+            var sum = T.Zero;
+            for (var c = 0; c < Classes; c++)
+            {
+                if (c != t)
+                {
+                    sum += T.Exp(logp[c][i] - max);
+                }
+            }
+
+            destination[i] = max + T.Log(sum);
+        }
+    }
+}

@@ -1,0 +1,186 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Numerics;
+using System.Threading;
+using System.Threading.Tasks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SegLoss.Runtime.Kernels.Statistics;
+
+/// <summary>
+/// Runs a generated CPU kernel over a batch: contiguous float32 or float64 CPU logits with a class-index target. The
+/// pixels of each sample are cut into chunks of <see cref="ChunkPixels"/> run in parallel; each chunk adds its
+/// statistics into its own partial sums (in double), combined per sample in chunk order, so results do not depend on
+/// the thread count. The backward writes each chunk's gradient once into one new tensor.
+/// </summary>
+public static class StatisticsKernel
+{
+    /// <summary>Pixels per chunk: a few buffers of this length stay in the core's cache.</summary>
+    public const int ChunkPixels = 2048;
+
+    [ThreadStatic]
+    private static int _tensorPathOnly;
+
+    /// <summary>Computes one chunk's statistics into <c>sums</c> (the statistics' widths laid end to end).</summary>
+    public delegate void Forward<T>(in KernelChunk<T> chunk, Span<double> sums)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>Writes one chunk's gradient (<see cref="KernelChunk{T}.Gradient"/>).</summary>
+    public delegate void Backward<T>(in KernelChunk<T> chunk)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>
+    /// Until disposed, losses created or called on this thread take the tensor path (for comparisons and benchmarks).
+    /// </summary>
+    public static IDisposable TensorPathOnly()
+    {
+        _tensorPathOnly++;
+        return new Restore();
+    }
+
+    /// <summary>Whether the batch qualifies: CPU, float32 or float64, contiguous, class indices, at least one pixel.</summary>
+    public static bool Applies(LossBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return _tensorPathOnly == 0
+            && batch.HasClassIndices
+            && batch.Input.device_type == DeviceType.CPU
+            && batch.Input.dtype is ScalarType.Float32 or ScalarType.Float64
+            && batch.Pixels > 0
+            && batch.Pixels <= int.MaxValue / Math.Max(1, batch.Classes);
+    }
+
+    /// <summary>
+    /// The statistics of the batch: one tensor <c>[N, width]</c> per entry of <paramref name="widths"/>, in the input's type.
+    /// </summary>
+    public static unsafe Tensor[] Run<T>(LossBatch batch, IReadOnlyList<int> widths, Forward<T> forward)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var layout = Layout.Of(batch);
+        var total = widths.Sum();
+        var partial = new double[layout.Chunks * total];
+        using var input = batch.Input.contiguous();
+        using var labels = batch.Labels!.to_type(ScalarType.Int64).contiguous();
+        using var valid = batch.Valid?.to_type(batch.Input.dtype).contiguous();
+        fixed (byte* inputBytes = input.bytes, labelBytes = labels.bytes)
+        fixed (byte* validBytes = valid is null ? default : valid.bytes)
+        {
+            // Pinned for the whole run; the chunks read them through these addresses.
+            var (z, y, v) = ((nint)inputBytes, (nint)labelBytes, (nint)validBytes);
+            Parallel.For(0, layout.Chunks, Options, () => new ChunkScratch<T>(), (index, _, scratch) =>
+            {
+                var chunk = layout.Chunk(index, (T*)z, (long*)y, (T*)v, null, scratch);
+                forward(chunk, partial.AsSpan(index * total, total));
+                return scratch;
+            }, _ => { });
+        }
+
+        // Combine each sample's chunks in order.
+        var sums = new double[layout.Samples * total];
+        for (var index = 0; index < layout.Chunks; index++)
+        {
+            var sample = index / layout.ChunksPerSample;
+            for (var k = 0; k < total; k++)
+            {
+                sums[(sample * total) + k] += partial[(index * total) + k];
+            }
+        }
+
+        var result = new Tensor[widths.Count];
+        var offset = 0;
+        for (var s = 0; s < widths.Count; s++)
+        {
+            var values = new double[layout.Samples * widths[s]];
+            for (var n = 0; n < layout.Samples; n++)
+            {
+                Array.Copy(sums, (n * total) + offset, values, n * widths[s], widths[s]);
+            }
+
+            result[s] = tensor(values, new long[] { layout.Samples, widths[s] }, batch.Input.dtype);
+            offset += widths[s];
+        }
+
+        return result;
+    }
+
+    /// <summary>The gradient of <see cref="LossBatch.Input"/> <c>[N, C, X]</c>, written chunk by chunk.</summary>
+    public static unsafe Tensor Gradient<T>(LossBatch batch, Backward<T> backward)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var layout = Layout.Of(batch);
+        var gradient = empty(batch.Input.shape, batch.Input.dtype);
+        using var input = batch.Input.contiguous();
+        using var labels = batch.Labels!.to_type(ScalarType.Int64).contiguous();
+        using var valid = batch.Valid?.to_type(batch.Input.dtype).contiguous();
+        fixed (byte* inputBytes = input.bytes, labelBytes = labels.bytes, gradientBytes = gradient.bytes)
+        fixed (byte* validBytes = valid is null ? default : valid.bytes)
+        {
+            var (z, y, v, g) = ((nint)inputBytes, (nint)labelBytes, (nint)validBytes, (nint)gradientBytes);
+            Parallel.For(0, layout.Chunks, Options, () => new ChunkScratch<T>(), (index, _, scratch) =>
+            {
+                backward(layout.Chunk(index, (T*)z, (long*)y, (T*)v, (T*)g, scratch));
+                return scratch;
+            }, _ => { });
+        }
+
+        return gradient;
+    }
+
+    /// <summary>A statistic's gradient <c>[N, k]</c> as doubles for the kernel (row n at <c>n·k</c>).</summary>
+    public static double[] Values(Tensor gradient)
+    {
+        ArgumentNullException.ThrowIfNull(gradient);
+        return gradient.detach().to_type(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
+    }
+
+    private static ParallelOptions Options => new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
+
+    /// <summary>How a batch is cut into chunks.</summary>
+    private readonly record struct Layout(int Samples, int Classes, int Pixels, int ChunksPerSample)
+    {
+        public int Chunks => Samples * ChunksPerSample;
+
+        public static Layout Of(LossBatch batch)
+        {
+            var pixels = (int)batch.Pixels;
+            return new Layout((int)batch.Samples, (int)batch.Classes, pixels, (pixels + ChunkPixels - 1) / ChunkPixels);
+        }
+
+        public unsafe KernelChunk<T> Chunk<T>(int index, T* logits, long* labels, T* valid, T* gradient, ChunkScratch<T> scratch)
+            where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var sample = index / ChunksPerSample;
+            var start = (index % ChunksPerSample) * ChunkPixels;
+            var length = Math.Min(ChunkPixels, Pixels - start);
+            var block = (long)sample * Classes * Pixels;
+            scratch.Reset(length);
+            return new KernelChunk<T>(
+                sample,
+                start,
+                length,
+                Classes,
+                Pixels,
+                new ReadOnlySpan<T>(logits + block, Classes * Pixels),
+                new ReadOnlySpan<long>(labels + ((long)sample * Pixels) + start, length),
+                valid == null ? default : new ReadOnlySpan<T>(valid + ((long)sample * Pixels) + start, length),
+                gradient == null ? default : new Span<T>(gradient + block, Classes * Pixels),
+                scratch);
+        }
+    }
+
+    private sealed class Restore : IDisposable
+    {
+        private bool _disposed;
+
+        public void Dispose()
+        {
+            if (!_disposed)
+            {
+                _disposed = true;
+                _tensorPathOnly--;
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System;
+using System.Linq;
+using SegLoss.Runtime.Kernels.Statistics;
+using SegLoss.Tests.Declarations;
+using SegLoss.Tests.Infrastructure;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SegLoss.Tests.Losses;
+
+/// <summary>
+/// The generated CPU kernel against the tensor path on inputs of several chunks (the last one partial), in float64 to
+/// 1e-10 and in float32 to float32 rounding; which batches take it.
+/// </summary>
+public sealed class CpuKernelTests
+{
+    private static (double Value, double[] Gradient) Run(Loss<Tensor, Tensor, Tensor> loss, Tensor logits, Tensor target) =>
+        LossHarness.ValueAndGradient(x => loss.call(x, target), logits);
+
+    private static (double Value, double[] Gradient) RunTensorPath(Loss<Tensor, Tensor, Tensor> loss, Tensor logits, Tensor target)
+    {
+        using var tensorPath = StatisticsKernel.TensorPathOnly();
+        return Run(loss, logits, target);
+    }
+
+    public static TheoryData<string> Losses() => new()
+    {
+        nameof(DiceCE), nameof(SoftmaxFocalGammaHalf), nameof(SigmoidFocal), nameof(GeneralizedDiceSquare), nameof(KitchenSink),
+        nameof(BinaryCrossEntropies), nameof(LogCoshAndMcc), nameof(DiceSigmoidFocal),
+    };
+
+    [Theory]
+    [MemberData(nameof(Losses))]
+    public void Kernel_equals_the_tensor_path_over_several_chunks_in_float64(string name)
+    {
+        using var scope = NewDisposeScope();
+        using var loss = GradientCheckTests.Create(name);
+        var labels = LossHarness.Labels(new long[] { 2, 70, 61 }, 3, seed: 17); // 4270 pixels: 3 chunks per sample
+        if (name == nameof(DiceCE))
+        {
+            labels[1, 5, 7] = tensor(255L); // its ignore index
+        }
+        var logits = LossHarness.Logits(labels.clamp_max(2), 3, seed: 18);
+
+        var kernel = Run(loss, logits, labels);
+        var tensorPath = RunTensorPath(loss, logits, labels);
+
+        Assert.Equal(tensorPath.Value, kernel.Value, 12);
+        var scale = tensorPath.Gradient.Max(Math.Abs);
+        Assert.All(Enumerable.Range(0, kernel.Gradient.Length), i => Assert.True(
+            Math.Abs(kernel.Gradient[i] - tensorPath.Gradient[i]) <= 1e-10 * Math.Max(scale, Math.Abs(tensorPath.Gradient[i])),
+            $"{name}: gradient[{i}] {kernel.Gradient[i]} != {tensorPath.Gradient[i]}"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Losses))]
+    public void Kernel_follows_the_tensor_path_in_float32(string name)
+    {
+        using var scope = NewDisposeScope();
+        using var loss = GradientCheckTests.Create(name);
+        var labels = LossHarness.Labels(new long[] { 2, 50, 90 }, 3, seed: 19);
+        var logits = LossHarness.Logits(labels, 3, seed: 20, ScalarType.Float32);
+
+        var kernel = Run(loss, logits, labels);
+        var tensorPath = RunTensorPath(loss, logits, labels);
+
+        Assert.Equal(tensorPath.Value, kernel.Value, 4);
+        var scale = tensorPath.Gradient.Max(Math.Abs);
+        Assert.All(Enumerable.Range(0, kernel.Gradient.Length), i => Assert.True(
+            Math.Abs(kernel.Gradient[i] - tensorPath.Gradient[i]) <= 1e-4 * scale,
+            $"{name}: gradient[{i}] {kernel.Gradient[i]} != {tensorPath.Gradient[i]}"));
+    }
+
+    [Fact]
+    public void Cpu_logits_with_class_indices_take_the_kernel_and_dense_targets_the_tensor_path()
+    {
+        using var scope = NewDisposeScope();
+        var labels = LossHarness.Labels(new long[] { 1, 4, 5 }, 3, seed: 1);
+        var logits = LossHarness.Logits(labels, 3, seed: 2);
+        var options = new SegLoss.Runtime.LossBatchOptions(Activation.Softmax, null, RequiresSeveralClasses: true);
+
+        Assert.True(StatisticsKernel.Applies(SegLoss.Runtime.LossBatch.Create(logits, labels, options)));
+        Assert.True(StatisticsKernel.Applies(SegLoss.Runtime.LossBatch.Create(logits.to_type(ScalarType.Float32), labels, options)));
+        Assert.False(StatisticsKernel.Applies(SegLoss.Runtime.LossBatch.Create(logits, LossHarness.OneHot(labels, 3), options)));
+        // Half input is computed in float32 (the batch's compute copy), so it takes the float32 kernel.
+        Assert.True(StatisticsKernel.Applies(SegLoss.Runtime.LossBatch.Create(logits.to_type(ScalarType.Float16), labels, options)));
+        using (StatisticsKernel.TensorPathOnly())
+        {
+            Assert.False(StatisticsKernel.Applies(SegLoss.Runtime.LossBatch.Create(logits, labels, options)));
+        }
+
+        Assert.True(StatisticsKernel.Applies(SegLoss.Runtime.LossBatch.Create(logits, labels, options)));
+    }
+
+    [Fact]
+    public void Non_contiguous_logits_give_the_same_loss()
+    {
+        using var scope = NewDisposeScope();
+        using var loss = new DiceCE();
+        var labels = LossHarness.Labels(new long[] { 2, 9, 7 }, 3, seed: 3);
+        var logits = LossHarness.Logits(labels, 3, seed: 4);
+        var transposed = logits.transpose(2, 3).contiguous().transpose(2, 3);
+        Assert.False(transposed.is_contiguous());
+
+        Assert.Equal(Run(loss, logits, labels).Value, Run(loss, transposed, labels).Value, 14);
+    }
+}
