@@ -54,8 +54,10 @@ public static class LossCases
     public static Func<BenchmarkCase>[] All =>
         Losses.SelectMany(loss => new Func<BenchmarkCase>[]
         {
-            () => new LossCase(loss.Name + "_2d", Shape2D, loss.Create, loss.Naive),
-            () => new LossCase(loss.Name + "_3d", Shape3D, loss.Create, loss.Naive),
+            () => new LossCase(loss.Name + "_2d", Shape2D, loss.Create, loss.Naive, tensorPath: false),
+            () => new LossCase(loss.Name + "_2d_tensor", Shape2D, loss.Create, loss.Naive, tensorPath: true),
+            () => new LossCase(loss.Name + "_3d", Shape3D, loss.Create, loss.Naive, tensorPath: false),
+            () => new LossCase(loss.Name + "_3d_tensor", Shape3D, loss.Create, loss.Naive, tensorPath: true),
         }).ToArray();
 
     /// <summary>Class indices with about 90% background and the rest spread over the other classes (fixed seed).</summary>
@@ -70,20 +72,23 @@ public static class LossCases
 
 /// <summary>
 /// One declared loss, forward and backward, on non-leaf logits (a view of the leaf, as a network's output is) against
-/// class indices; the naive composition on the same inputs.
+/// class indices — by default through the CPU kernel where the declaration has one, or with the tensor path forced
+/// (<c>_tensor</c> cases); the naive composition on the same inputs.
 /// </summary>
 public sealed class LossCase : RatioCase
 {
     private readonly long[] _shape;
     private readonly Func<Loss<Tensor, Tensor, Tensor>> _create;
     private readonly Func<Tensor, Tensor, Tensor> _naive;
+    private readonly bool _tensorPath;
     private Tensor? _logits;
     private Tensor? _labels;
     private Loss<Tensor, Tensor, Tensor>? _loss;
 
-    public LossCase(string name, long[] shape, Func<Loss<Tensor, Tensor, Tensor>> create, Func<Tensor, Tensor, Tensor> naive)
+    public LossCase(string name, long[] shape, Func<Loss<Tensor, Tensor, Tensor>> create, Func<Tensor, Tensor, Tensor> naive, bool tensorPath)
     {
         Name = name;
+        _tensorPath = tensorPath;
         _shape = shape;
         _create = create;
         _naive = naive;
@@ -102,6 +107,7 @@ public sealed class LossCase : RatioCase
 
     public override void Run()
     {
+        using var tensorPath = _tensorPath ? SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.TensorPathOnly() : null;
         using var scope = NewDisposeScope();
         var leaf = _logits!.detach().requires_grad_(true);
         _loss!.call(leaf.view(leaf.shape), _labels!).backward();
