@@ -29,18 +29,36 @@ if (parsed.Options is not { } options)
 var clock = Stopwatch.StartNew();
 set_num_threads(options.Threads);
 var console = AnsiConsole.Console;
+if (!console.Profile.Capabilities.Interactive && Console.IsOutputRedirected)
+{
+    // Redirected output (a CI log, a file) is read later, not in an 80-column terminal: keep table rows unwrapped.
+    console.Profile.Width = Math.Max(console.Profile.Width, 120);
+}
+
 console.MarkupLineInterpolated(
-    $"[bold]SegLoss demo[/]: {options.TrainImages} training and {options.ValidationImages} validation images of {options.ImageSize}x{options.ImageSize}, {options.Epochs} epochs per loss, seed {options.Seed}, {options.Threads} threads");
+    $"[bold]SegLoss demo[/]: {options.TrainImages} training and {options.ValidationImages} validation images of {options.ImageSize}x{options.ImageSize}, {options.Epochs} epochs per loss, seed {options.Seed}, {options.Threads} thread{(options.Threads == 1 ? "" : "s")}");
+if (MachineLoad.BusyWarning(options.Threads) is { } warning)
+{
+    console.MarkupLineInterpolated($"[yellow]{warning}[/]");
+}
+
 
 var (train, validation) = SyntheticLesions.Splits(options.TrainImages, options.ValidationImages, options.ImageSize, options.Seed);
 using (train)
 using (validation)
 {
     var lesions = validation.Lesions.Sum(l => l.Count);
-    console.MarkupLineInterpolated($"Validation: {lesions} lesions in {validation.Count} images (one large and 3-8 small per image).");
+    console.MarkupLineInterpolated($"Synthetic lesions: {SyntheticLesions.Description}; {lesions} lesions in the validation images.");
 
     var trainer = new Trainer(options);
     var losses = options.Losses.Select(LossChoices.Get).ToArray();
+    var declarations = new Grid().AddColumn().AddColumn();
+    foreach (var loss in losses)
+    {
+        declarations.AddRow(new Text(loss.Name, new Style(decoration: Decoration.Bold)), new Text(loss.Declaration));
+    }
+
+    console.Write(declarations);
     var runs = new List<TrainingRun>(losses.Length);
     if (console.Profile.Capabilities.Interactive)
     {

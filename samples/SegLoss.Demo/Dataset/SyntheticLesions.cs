@@ -31,6 +31,10 @@ public static class SyntheticLesions
     private const double Gap = 2.0;
     private const int PlacementAttempts = 200;
 
+    /// <summary>What every image holds, in words.</summary>
+    public static string Description =>
+        $"one large lesion and {SmallMinCount}-{SmallMaxCount} small ones per image, noise sigma {NoiseSigma}";
+
     /// <summary>The training and validation splits of one seed (different images, same distribution).</summary>
     public static (LesionImages Train, LesionImages Validation) Splits(int trainCount, int validationCount, int size, int seed) =>
         (Generate(trainCount, size, DeriveSeed(seed, 1)), Generate(validationCount, size, DeriveSeed(seed, 2)));

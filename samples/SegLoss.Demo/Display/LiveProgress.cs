@@ -21,7 +21,7 @@ public sealed class LiveProgress : ITrainingProgress
     public void Started(int epochs, int totalSteps)
     {
         _task.MaxValue = totalSteps;
-        _task.Description = Describe($"epoch 1/{epochs}");
+        _task.Description = Describe(Stage(0, epochs));
         _task.StartTask();
     }
 
@@ -32,10 +32,9 @@ public sealed class LiveProgress : ITrainingProgress
     public void EpochDone(EpochRecord record, int epochs)
     {
         var v = record.Validation;
-        var next = record.Epoch < epochs ? $"epoch {record.Epoch + 1}/{epochs}" : "done";
         _task.Description = Describe(string.Create(
             CultureInfo.InvariantCulture,
-            $"{next}  loss {record.TrainLoss:0.000}  val Dice {v.PixelDice:0.000}  F1 {v.Instances.F1:0.000}"));
+            $"{Stage(record.Epoch, epochs)}  loss {record.TrainLoss:0.000}  val Dice {v.PixelDice:0.000}  F1 {v.Instances.F1:0.000}"));
     }
 
     /// <inheritdoc />
@@ -43,6 +42,13 @@ public sealed class LiveProgress : ITrainingProgress
     {
         _task.Value = _task.MaxValue;
         _task.StopTask();
+    }
+
+    /// <summary>"epoch 3/20" while epochs remain after <paramref name="done"/>, then "done", padded to one width.</summary>
+    private static string Stage(int done, int epochs)
+    {
+        var width = $"epoch {epochs}/{epochs}".Length;
+        return (done < epochs ? $"epoch {done + 1}/{epochs}" : "done").PadRight(width);
     }
 
     private string Describe(string status) => $"[bold]{Markup.Escape(_name),-10}[/] {Markup.Escape(status)}";

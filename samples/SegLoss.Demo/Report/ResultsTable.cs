@@ -13,23 +13,22 @@ public static class ResultsTable
     {
         var table = new Table()
             .Border(TableBorder.Rounded)
-            .Title("Validation set, final epoch (threshold 0.5; instances: 8-connected components, any overlap)")
+            .Title("Validation set after the last epoch")
+            .Caption("Threshold 0.5. Lesions: 8-connected components; found = touched by the prediction, false = predicted components touching no lesion.")
             .AddColumn("loss")
-            .AddColumn("declaration")
             .AddColumn(new TableColumn("pixel Dice").RightAligned())
-            .AddColumn(new TableColumn("instance F1").RightAligned())
+            .AddColumn(new TableColumn("lesion F1").RightAligned())
             .AddColumn(new TableColumn("sensitivity").RightAligned())
             .AddColumn(new TableColumn("precision").RightAligned())
-            .AddColumn(new TableColumn("lesions found").RightAligned())
-            .AddColumn(new TableColumn("false lesions").RightAligned())
-            .AddColumn(new TableColumn("train time").RightAligned());
+            .AddColumn(new TableColumn("found").RightAligned())
+            .AddColumn(new TableColumn("false").RightAligned())
+            .AddColumn(new TableColumn("time").RightAligned());
         foreach (var run in runs)
         {
             var s = run.Final;
             var i = s.Instances;
             table.AddRow(
                 Markup.Escape(run.Loss.Name),
-                Markup.Escape(run.Loss.Declaration),
                 Format(s.PixelDice),
                 Format(i.F1),
                 Format(i.Sensitivity),
