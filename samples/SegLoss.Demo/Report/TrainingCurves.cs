@@ -38,6 +38,7 @@ public static class TrainingCurves
         Style(loss, "Training loss / its epoch-1 value", "relative loss");
         Style(dice, "Validation pixel Dice", "Dice");
         Style(instances, "Validation lesions: F1 (solid), sensitivity (dashed)", "score");
+        loss.Legend.Alignment = Alignment.UpperRight;
         instances.Legend.Alignment = Alignment.LowerRight;
         dice.Legend.Alignment = Alignment.LowerRight;
         figure.SavePng(path, 1500, 480);
