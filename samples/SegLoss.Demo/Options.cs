@@ -7,7 +7,7 @@ namespace SegLoss.Demo;
 
 /// <summary>The demo's settings, from the command line (<see cref="OptionsParser"/>); the defaults finish in a few minutes on 2 CPU cores.</summary>
 /// <param name="Epochs">Passes over the training images, per loss.</param>
-/// <param name="ImageSize">Side of the square images, in pixels (a multiple of 8).</param>
+/// <param name="ImageSize">Side of the square images, in pixels (a multiple of 4).</param>
 /// <param name="Losses">The losses to train, in order (names of <see cref="LossChoices"/>).</param>
 /// <param name="OutputFolder">Where the PNG files and the CSV history go.</param>
 /// <param name="Seed">Seed of the data, the weights and the batch order: the same for every loss.</param>
@@ -74,7 +74,7 @@ public static class OptionsParser
 
                 Options:
                   --epochs N          epochs per loss (default {d.Epochs})
-                  --size N            image side in pixels, a multiple of 8 in [32, 256] (default {d.ImageSize})
+                  --size N            image side in pixels, a multiple of 4 in [32, 256] (default {d.ImageSize})
                   --losses A,B,...    losses to compare, from: {string.Join(", ", LossChoices.Names)}
                                       (default: all, in that order)
                   --output DIR        folder for the PNG files and history.csv (default {d.OutputFolder})
@@ -168,8 +168,8 @@ public static class OptionsParser
     private static (DemoOptions, string?) WithSize(DemoOptions options, string text)
     {
         var (sized, error) = WithInt(options, "--size", text, 32, 256, (o, v) => o with { ImageSize = v });
-        return error is null && sized.ImageSize % 8 != 0
-            ? (options, $"--size must be a multiple of 8 (the U-Net halves it twice and the blobs need room), got {sized.ImageSize}.")
+        return error is null && sized.ImageSize % 4 != 0
+            ? (options, $"--size must be a multiple of 4 (the U-Net halves it twice), got {sized.ImageSize}.")
             : (sized, error);
     }
 

@@ -41,7 +41,7 @@ public sealed class DemoOptionsTests
     [InlineData("unknown option '--epoch'", "--epoch", "3")]
     [InlineData("--epochs expects an integer, got 'many'", "--epochs", "many")]
     [InlineData("--epochs must be between 1 and", "--epochs", "0")]
-    [InlineData("--size must be a multiple of 8", "--size", "50")]
+    [InlineData("--size must be a multiple of 4", "--size", "50")]
     [InlineData("unknown loss 'dice'", "--losses", "soft-dice,dice")]
     [InlineData("listed twice", "--losses", "blob-dice,blob-dice")]
     [InlineData("--seed needs a value", "--seed")]
