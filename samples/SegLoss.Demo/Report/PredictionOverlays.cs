@@ -20,6 +20,10 @@ public static class PredictionOverlays
     private const int GapPixels = 12;
     private const int CaptionPixels = 40;
     private const int HeaderPixels = 34;
+    private const int FooterPixels = 30;
+    private const string Key =
+        "Red: prediction (probability > 0.5). Green: target lesions (outlined over predictions). " +
+        "found: lesions the prediction touches; false: predicted lesions touching none.";
     private static readonly (byte, byte, byte) Target = (40, 220, 60);
     private static readonly (byte, byte, byte) Prediction = (255, 40, 40);
 
@@ -32,7 +36,7 @@ public static class PredictionOverlays
         var cell = size * scale;
         var columns = 2 + runs.Count;
         var width = (columns * cell) + ((columns + 1) * GapPixels);
-        var height = HeaderPixels + (images * (cell + CaptionPixels + GapPixels));
+        var height = HeaderPixels + (images * (cell + CaptionPixels + GapPixels)) + FooterPixels;
 
         // One data unit per screen pixel, y pointing up from the bottom of the figure.
         var plot = new Plot();
@@ -70,6 +74,7 @@ public static class PredictionOverlays
             }
         }
 
+        Label(plot, Key, width / 2.0, FooterPixels / 2.0, 14, bold: false);
         plot.SavePng(path, width, height);
     }
 
