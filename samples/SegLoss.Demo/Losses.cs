@@ -2,19 +2,31 @@ using SegLoss;
 
 namespace SegLoss.Demo;
 
-/// <summary>MONAI's DiceCELoss with the background left out of Dice and label 255 ignored.</summary>
-[SegLoss(Activation.Softmax, IncludeBackground = false, IgnoreIndex = 255)]
+// The three losses the demo compares, declared as users declare theirs. The network has one output channel (lesion
+// logits) and the targets are binary masks [N, 1, H, W], so every loss applies a sigmoid.
+
+/// <summary>Soft Dice on the lesion channel (MONAI's <c>DiceLoss(sigmoid=True)</c>).</summary>
+[SegLoss(Activation.Sigmoid)]
 [Dice]
-[CrossEntropy]
-public partial class DiceCE
+public partial class SoftDice
 {
 }
 
-/// <summary>A Dice written by hand (smooth s in numerator and denominator) plus half a focal loss.</summary>
-[SegLoss(Activation.Softmax)]
-[Term("1 - (2*TP + s) / (2*TP + FP + FN + s)", Name = "my_dice")]
-[Param("s", 1e-5)]
-[Focal(Gamma = 2, Weight = 0.5)]
-public partial class MyDiceFocal
+/// <summary>Soft Dice plus a sigmoid focal loss with γ = 2 (MONAI's <c>DiceFocalLoss</c> with unit weights).</summary>
+[SegLoss(Activation.Sigmoid)]
+[Dice]
+[Focal(Gamma = 2)]
+public partial class DiceFocal
+{
+}
+
+/// <summary>
+/// Blob loss (Kofler et al.) over soft Dice: <c>2·Dice(image) + 1·mean over lesions of Dice(lesion)</c>, each lesion
+/// scored with the other lesions masked out; lesions are the 8-connected components of the target.
+/// </summary>
+[SegLoss(Activation.Sigmoid)]
+[Dice]
+[Blob]
+public partial class BlobDice
 {
 }
