@@ -35,6 +35,7 @@ internal static class RadixOrder
         Sort(bits, order, keyBytes: 4);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Sort(ulong[] bits, Span<int> order, int keyBytes)
     {
         var n = bits.Length;

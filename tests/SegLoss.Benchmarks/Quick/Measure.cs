@@ -9,7 +9,7 @@ namespace SegLoss.Benchmarks.Quick;
 /// <summary>Medians of repeated runs after warm-ups, and the process's peak resident memory during a run.</summary>
 public static class Measure
 {
-    public const int WarmUps = 3;
+    public const int WarmUps = 15;
     public const int Runs = 9;
 
     /// <summary>The median time of <see cref="Runs"/> runs in milliseconds, after <see cref="WarmUps"/> warm-ups.</summary>

@@ -211,6 +211,7 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
     }
 
     /// <summary>One chunk's statistics: the activation, then each statistic's pixel sum into <paramref name="sums"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ForwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, global::System.Span<double> sums)
         where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
     {
@@ -280,6 +281,7 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
     }
 
     /// <summary>One chunk's gradient: the adjoints of the quantities, through the activation, written once.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void BackwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, double[][] gradients)
         where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
     {

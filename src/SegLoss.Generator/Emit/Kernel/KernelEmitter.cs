@@ -126,6 +126,7 @@ internal sealed class KernelEmitter
     private void WriteForwardChunk(SourceWriter w)
     {
         w.Line("/// <summary>One chunk's statistics: the activation, then each statistic's pixel sum into <paramref name=\"sums\"/>.</summary>");
+        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
         w.Line($"private void ForwardChunk<T>(in {Chunk}<T> chunk, global::System.Span<double> sums{WeightParameters})");
         w.Line($"    {Constraint}");
         w.Block(() =>
@@ -186,6 +187,7 @@ internal sealed class KernelEmitter
     private void WriteBackwardChunk(SourceWriter w)
     {
         w.Line("/// <summary>One chunk's gradient: the adjoints of the quantities, through the activation, written once.</summary>");
+        w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
         w.Line($"private void BackwardChunk<T>(in {Chunk}<T> chunk, double[][] gradients{WeightParameters})");
         w.Line($"    {Constraint}");
         w.Block(() =>

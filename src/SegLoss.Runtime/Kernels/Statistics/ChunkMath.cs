@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using TP = System.Numerics.Tensors.TensorPrimitives;
 
 namespace SegLoss.Runtime.Kernels.Statistics;
@@ -108,6 +109,7 @@ public static class ChunkMath
     public static void Sinh<T>(ReadOnlySpan<T> x, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T> => TP.Sinh(x, destination);
 
     /// <summary>The sign of each element: -1, 0 or 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sign<T>(ReadOnlySpan<T> x, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -118,6 +120,7 @@ public static class ChunkMath
     }
 
     /// <summary>Rounds to single precision (a no-op for float).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RoundToFloat32<T>(ReadOnlySpan<T> x, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -178,6 +181,7 @@ public static class ChunkMath
     }
 
     /// <summary>d max(x, y)/dx: 1 where x is larger, 1/2 at a tie.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MaxDerivative<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -192,6 +196,7 @@ public static class ChunkMath
     public static void MaxDerivative<T>(ReadOnlySpan<T> x, double bound, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T> => GreaterOrEqual(x, bound, destination);
 
     /// <summary>d min(x, y)/dx: 1 where x is smaller, 1/2 at a tie.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MinDerivative<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -206,6 +211,7 @@ public static class ChunkMath
     public static void MinDerivative<T>(ReadOnlySpan<T> x, double bound, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T> => LessOrEqual(x, bound, destination);
 
     /// <summary>log(1 - exp(x)) for x &lt;= 0, switching at -ln 2 as <see cref="ExpressionOps.LogOneMinusExp"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LogOneMinusExp<T>(ReadOnlySpan<T> x, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -217,6 +223,7 @@ public static class ChunkMath
     }
 
     /// <summary>d log(1 - exp(x))/dx, as <see cref="ExpressionOps.LogOneMinusExpDerivative"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LogOneMinusExpDerivative<T>(ReadOnlySpan<T> x, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -237,6 +244,7 @@ public static class ChunkMath
     }
 
     /// <summary>log σ(x) = min(x, 0) - log1p(exp(-|x|)), stable at any magnitude.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LogSigmoid<T>(ReadOnlySpan<T> x, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -255,6 +263,7 @@ public static class ChunkMath
     /// <summary>Every element set to <paramref name="value"/>.</summary>
     public static void Fill<T>(Span<T> destination, double value) where T : unmanaged, IFloatingPointIeee754<T> => destination.Fill(T.CreateTruncating(value));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Compare<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination, Func<T, T, bool> predicate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -264,6 +273,7 @@ public static class ChunkMath
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Compare<T>(ReadOnlySpan<T> x, T y, Span<T> destination, Func<T, T, bool> predicate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

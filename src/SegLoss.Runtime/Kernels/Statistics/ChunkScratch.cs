@@ -61,6 +61,12 @@ public readonly ref struct ClassRows<T>
     /// <summary>The number of rows.</summary>
     public int Classes { get; }
 
+    /// <summary>The rows laid end to end: class c's value at pixel i is at <c>c·RowLength + i</c>.</summary>
+    public Span<T> Block => _block;
+
+    /// <summary>The length of each row (the chunk's pixel count).</summary>
+    public int RowLength => _length;
+
     /// <summary>The row of class <paramref name="c"/>.</summary>
     public Span<T> this[int c] => _block.Slice(c * _length, _length);
 }

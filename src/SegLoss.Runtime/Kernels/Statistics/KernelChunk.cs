@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using TP = System.Numerics.Tensors.TensorPrimitives;
 
 namespace SegLoss.Runtime.Kernels.Statistics;
@@ -65,6 +66,7 @@ public readonly ref struct KernelChunk<T>
         double.CreateTruncating(Valid.IsEmpty ? TP.Sum(values) : TP.Dot(values, Valid));
 
     /// <summary>Σ over the valid pixels, into <paramref name="sums"/>[class of the pixel].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SumAtTrueClass(ReadOnlySpan<T> values, Span<double> sums)
     {
         for (var i = 0; i < Length; i++)
@@ -75,6 +77,7 @@ public readonly ref struct KernelChunk<T>
     }
 
     /// <summary>The number of valid pixels of each class, into <paramref name="sums"/>, times <paramref name="scale"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void CountAtTrueClass(Span<double> sums, double scale)
     {
         for (var i = 0; i < Length; i++)
@@ -84,15 +87,20 @@ public readonly ref struct KernelChunk<T>
     }
 
     /// <summary>Each pixel's value of its own class's row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AtTrueClass(ClassRows<T> rows, Span<T> destination)
     {
-        for (var i = 0; i < Length; i++)
+        var block = rows.Block;
+        var length = rows.RowLength;
+        var labels = Labels;
+        for (var i = 0; i < destination.Length; i++)
         {
-            destination[i] = rows[(int)Labels[i]][i];
+            destination[i] = block[((int)labels[i] * length) + i];
         }
     }
 
     /// <summary>Each pixel's value of its own class's logits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void LogitsAtTrueClass(Span<T> destination)
     {
         for (var i = 0; i < Length; i++)
@@ -102,6 +110,7 @@ public readonly ref struct KernelChunk<T>
     }
 
     /// <summary>Each pixel's entry of a per-class vector (class weights, a statistic's gradient).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AtTrueClass(ReadOnlySpan<double> perClass, Span<T> destination)
     {
         for (var i = 0; i < Length; i++)
@@ -111,25 +120,34 @@ public readonly ref struct KernelChunk<T>
     }
 
     /// <summary>Adds per-pixel values to each pixel's own class's row (the true-class part of a full map).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddAtTrueClass(ClassRows<T> rows, ReadOnlySpan<T> values)
     {
-        for (var i = 0; i < Length; i++)
+        var block = rows.Block;
+        var length = rows.RowLength;
+        var labels = Labels;
+        for (var i = 0; i < values.Length; i++)
         {
-            rows[(int)Labels[i]][i] += values[i];
+            block[((int)labels[i] * length) + i] += values[i];
         }
     }
 
     /// <summary>Adds one value to each pixel's own class's row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddAtTrueClass(ClassRows<T> rows, double value)
     {
         var scalar = T.CreateTruncating(value);
-        for (var i = 0; i < Length; i++)
+        var block = rows.Block;
+        var length = rows.RowLength;
+        var labels = Labels;
+        for (var i = 0; i < labels.Length; i++)
         {
-            rows[(int)Labels[i]][i] += scalar;
+            block[((int)labels[i] * length) + i] += scalar;
         }
     }
 
     /// <summary>Adds <paramref name="values"/> where the pixel's class is <paramref name="c"/> (one row of a full map).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddWhereClass(int c, Span<T> destination, ReadOnlySpan<T> values)
     {
         for (var i = 0; i < Length; i++)
@@ -142,6 +160,7 @@ public readonly ref struct KernelChunk<T>
     }
 
     /// <summary>Adds <paramref name="value"/> where the pixel's class is <paramref name="c"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddWhereClass(int c, Span<T> destination, double value)
     {
         var scalar = T.CreateTruncating(value);
@@ -155,6 +174,7 @@ public readonly ref struct KernelChunk<T>
     }
 
     /// <summary>Softmax over the classes at each pixel: p (and log p when <paramref name="logp"/> has rows).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Softmax(ClassRows<T> p, ClassRows<T> logp, bool withLog)
     {
         var max = Scratch.Pixel();
@@ -197,6 +217,7 @@ public readonly ref struct KernelChunk<T>
     /// log(1 - pt) under a softmax, from log p: the logsumexp of the other classes at each pixel, exact where pt rounds
     /// to 1 (as <see cref="LossBatch.LogComplementAtTrueClass"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void LogComplementAtTrueClass(ClassRows<T> logp, Span<T> destination)
     {
         for (var i = 0; i < Length; i++)
