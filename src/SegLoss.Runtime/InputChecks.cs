@@ -95,6 +95,17 @@ internal static class InputChecks
         var n = input.shape[0];
         var classes = input.shape[1];
         var labels = target.to_type(ScalarType.Int64).reshape(n, 1, -1);
+        if (ignoreIndex is not { } ignoreValue || ignoreValue < 0 || ignoreValue >= classes)
+        {
+            // The common case in two reductions: every label a class, so none is out of range or ignored.
+            var lowest = labels.min().item<long>();
+            var highest = labels.max().item<long>();
+            if (lowest >= 0 && highest < classes)
+            {
+                return (labels, null);
+            }
+        }
+
         Tensor? valid = null;
         var outOfRange = labels.lt(0).logical_or(labels.ge(classes));
         if (ignoreIndex is { } ignore)
