@@ -30,6 +30,13 @@ internal sealed class SourceWriter
         Line("}" + suffix);
     }
 
+    /// <summary>Where the next line will start (for <see cref="InsertLine"/>).</summary>
+    public int Position => _builder.Length;
+
+    /// <summary>Inserts a line at <paramref name="position"/> (a line start), at the current indentation.</summary>
+    public void InsertLine(int position, string text) =>
+        _builder.Insert(position, new string(' ', _indent * 4) + text + "\n");
+
     public void Indent() => _indent++;
 
     public void Outdent() => _indent--;

@@ -351,62 +351,57 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
         global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t6, _gamma, t7);
         for (var c = 0; c < chunk.Classes; c++)
         {
+            using var iteration = scratch.Iteration();
             var t8 = scratch.Pixel();
             global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(logp[c], log1mpt, t8);
             var t9 = scratch.Pixel();
             global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.ExpNonPositive<T>(t8, t9);
-            var t10 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t7, t9, t10);
-            t10.CopyTo(dlogp[c]);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t7, t9, dlogp[c]);
         }
+        var t10 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS1[chunk.Sample], wt, t10);
         var t11 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS1[chunk.Sample], wt, t11);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mpt, t11);
         var t12 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mpt, t12);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t11, t12);
         var t13 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t12, t13);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t10, t12, t13);
         var t14 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t11, t13, t14);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(logpt, log1mpt, t14);
         var t15 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(logpt, log1mpt, t15);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.ExpNonPositive<T>(t14, t15);
         var t16 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.ExpNonPositive<T>(t15, t16);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t7, t15, t16);
         var t17 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t7, t16, t17);
-        var t18 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(t14, t17, t18);
-        chunk.AddAtTrueClass(dlogp, t18);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(t13, t16, t17);
+        chunk.AddAtTrueClass(dlogp, t17);
 
         var d = scratch.PerClass(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            var t19 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dp[c], p[c], t19);
-            var t20 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t19, dlogp[c], t20);
-            t20.CopyTo(d[c]);
+            using var iteration = scratch.Iteration();
+            var t18 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dp[c], p[c], t18);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t18, dlogp[c], d[c]);
         }
 
         // dL/dz, written once (zero at ignored pixels).
-        var t21 = scratch.Pixel();
-        t21.Clear();
+        var t19 = scratch.Pixel();
+        t19.Clear();
         for (var c = 0; c < chunk.Classes; c++)
         {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t21, d[c], t21);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t19, d[c], t19);
         }
         for (var c = 0; c < chunk.Classes; c++)
         {
-            var t22 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], t21, t22);
-            var t23 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(d[c], t22, t23);
-            if (chunk.Valid.IsEmpty)
+            using var iteration = scratch.Iteration();
+            var gradient = chunk.Gradient(c);
+            var t20 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], t19, t20);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(d[c], t20, gradient);
+            if (!chunk.Valid.IsEmpty)
             {
-                t23.CopyTo(chunk.Gradient(c));
-            }
-            else
-            {
-                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t23, chunk.Valid, chunk.Gradient(c));
+                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);
             }
         }
     }

@@ -288,6 +288,7 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
         t1.Clear();
         for (var c = 0; c < chunk.Classes; c++)
         {
+            using var iteration = scratch.Iteration();
             var t2 = scratch.Pixel();
             global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(w[c] * (_label_smoothing / C), logp[c], t2);
             global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t1, t2, t1);
@@ -355,33 +356,29 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
         var d = scratch.PerClass(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
+            using var iteration = scratch.Iteration();
             var t4 = scratch.Pixel();
             global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dp[c], p[c], t4);
-            var t5 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t4, dlogp[c], t5);
-            t5.CopyTo(d[c]);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t4, dlogp[c], d[c]);
         }
 
         // dL/dz, written once (zero at ignored pixels).
-        var t6 = scratch.Pixel();
-        t6.Clear();
+        var t5 = scratch.Pixel();
+        t5.Clear();
         for (var c = 0; c < chunk.Classes; c++)
         {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t6, d[c], t6);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t5, d[c], t5);
         }
         for (var c = 0; c < chunk.Classes; c++)
         {
-            var t7 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], t6, t7);
-            var t8 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(d[c], t7, t8);
-            if (chunk.Valid.IsEmpty)
+            using var iteration = scratch.Iteration();
+            var gradient = chunk.Gradient(c);
+            var t6 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], t5, t6);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(d[c], t6, gradient);
+            if (!chunk.Valid.IsEmpty)
             {
-                t8.CopyTo(chunk.Gradient(c));
-            }
-            else
-            {
-                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t8, chunk.Valid, chunk.Gradient(c));
+                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);
             }
         }
     }

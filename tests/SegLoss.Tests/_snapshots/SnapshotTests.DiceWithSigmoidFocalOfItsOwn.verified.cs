@@ -308,6 +308,7 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
         // P2 = Σx p^2
         for (var c = 0; c < chunk.Classes; c++)
         {
+            using var iteration = scratch.Iteration();
             var t1 = scratch.Pixel();
             global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Pow<T>(p[c], 2.0, t1);
             sums[1 + chunk.Classes + c] += chunk.Sum(t1);
@@ -328,6 +329,7 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
         // S2 = Σx exp((gamma * logp@sigmoid)) * log1mp@sigmoid
         for (var c = 0; c < chunk.Classes; c++)
         {
+            using var iteration = scratch.Iteration();
             var t5 = scratch.Pixel();
             global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpSigmoid[c], t5);
             var t6 = scratch.Pixel();
@@ -399,136 +401,128 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
         var dp = scratch.PerClass(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
+            using var iteration = scratch.Iteration();
             var t1 = scratch.Pixel();
             global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.PowDerivative<T>(p[c], 2.0, t1);
-            var t2 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gP2[row + c], t1, t2);
-            t2.CopyTo(dp[c]);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gP2[row + c], t1, dp[c]);
         }
-        var t3 = scratch.Pixel();
-        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gTP, row, chunk.Classes), t3);
-        chunk.AddAtTrueClass(dp, t3);
+        var t2 = scratch.Pixel();
+        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gTP, row, chunk.Classes), t2);
+        chunk.AddAtTrueClass(dp, t2);
 
         var d = scratch.PerClass(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            var t4 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dp[c], p[c], t4);
-            t4.CopyTo(d[c]);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dp[c], p[c], d[c]);
         }
 
         var dlogpSigmoid = scratch.PerClass(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
+            using var iteration = scratch.Iteration();
+            var t3 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS2[row + c], log1mpSigmoid[c], t3);
+            var t4 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpSigmoid[c], t4);
             var t5 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS2[row + c], log1mpSigmoid[c], t5);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t4, t5);
             var t6 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpSigmoid[c], t6);
-            var t7 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t6, t7);
-            var t8 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t5, t7, t8);
-            var t9 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t8, _gamma, t9);
-            t9.CopyTo(dlogpSigmoid[c]);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t3, t5, t6);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t6, _gamma, dlogpSigmoid[c]);
         }
+        var t7 = scratch.Pixel();
+        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS1, row, chunk.Classes), t7);
+        var t8 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mptSigmoid, t8);
+        var t9 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t8, t9);
         var t10 = scratch.Pixel();
-        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS1, row, chunk.Classes), t10);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t7, t9, t10);
         var t11 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mptSigmoid, t11);
+        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS3, row, chunk.Classes), t11);
         var t12 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t11, t12);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t11, log1mptSigmoid, t12);
         var t13 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t10, t12, t13);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logptSigmoid, t13);
         var t14 = scratch.Pixel();
-        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS3, row, chunk.Classes), t14);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t13, t14);
         var t15 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t14, log1mptSigmoid, t15);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t12, t14, t15);
         var t16 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logptSigmoid, t16);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t15, _gamma, t16);
         var t17 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t16, t17);
-        var t18 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t15, t17, t18);
-        var t19 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t18, _gamma, t19);
-        var t20 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t13, t19, t20);
-        chunk.AddAtTrueClass(dlogpSigmoid, t20);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t10, t16, t17);
+        chunk.AddAtTrueClass(dlogpSigmoid, t17);
 
         var dlog1mpSigmoid = scratch.PerClass(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            var t21 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpSigmoid[c], t21);
-            var t22 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t21, t22);
-            var t23 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS2[row + c], t22, t23);
-            t23.CopyTo(dlog1mpSigmoid[c]);
+            using var iteration = scratch.Iteration();
+            var t18 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpSigmoid[c], t18);
+            var t19 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t18, t19);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS2[row + c], t19, dlog1mpSigmoid[c]);
         }
 
         // dL/dz, written once (zero at ignored pixels).
-        var t24 = scratch.Pixel();
-        t24.Clear();
+        var t20 = scratch.Pixel();
+        t20.Clear();
         for (var c = 0; c < chunk.Classes; c++)
         {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t24, d[c], t24);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t20, d[c], t20);
         }
+        var t21 = scratch.Pixel();
+        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS1, row, chunk.Classes), t21);
+        var t22 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t21, logptSigmoid, t22);
+        var t23 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mptSigmoid, t23);
+        var t24 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t23, t24);
         var t25 = scratch.Pixel();
-        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS1, row, chunk.Classes), t25);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t22, t24, t25);
         var t26 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t25, logptSigmoid, t26);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t25, _gamma, t26);
         var t27 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mptSigmoid, t27);
+        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS3, row, chunk.Classes), t27);
         var t28 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t27, t28);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logptSigmoid, t28);
         var t29 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t26, t28, t29);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t28, t29);
         var t30 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t29, _gamma, t30);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t27, t29, t30);
         var t31 = scratch.Pixel();
-        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS3, row, chunk.Classes), t31);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t26, t30, t31);
         var t32 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logptSigmoid, t32);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t31, ptSigmoid, t32);
         var t33 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t32, t33);
-        var t34 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t31, t33, t34);
-        var t35 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t30, t34, t35);
-        var t36 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t35, ptSigmoid, t36);
-        var t37 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(t36, t37);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(t32, t33);
         for (var c = 0; c < chunk.Classes; c++)
         {
+            using var iteration = scratch.Iteration();
+            var gradient = chunk.Gradient(c);
+            var t34 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], t20, t34);
+            var t35 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(d[c], t34, t35);
+            var t36 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(1.0, pSigmoid[c], t36);
+            var t37 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dlogpSigmoid[c], t36, t37);
             var t38 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], t24, t38);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t35, t37, t38);
             var t39 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(d[c], t38, t39);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dlog1mpSigmoid[c], pSigmoid[c], t39);
             var t40 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(1.0, pSigmoid[c], t40);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(t38, t39, t40);
             var t41 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dlogpSigmoid[c], t40, t41);
-            var t42 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t39, t41, t42);
-            var t43 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dlog1mpSigmoid[c], pSigmoid[c], t43);
-            var t44 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(t42, t43, t44);
-            var t45 = scratch.Pixel();
-            t45.Clear();
-            chunk.AddWhereClass(c, t45, t37);
-            var t46 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t44, t45, t46);
-            if (chunk.Valid.IsEmpty)
+            t41.Clear();
+            chunk.AddWhereClass(c, t41, t33);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t40, t41, gradient);
+            if (!chunk.Valid.IsEmpty)
             {
-                t46.CopyTo(chunk.Gradient(c));
-            }
-            else
-            {
-                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t46, chunk.Valid, chunk.Gradient(c));
+                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);
             }
         }
     }

@@ -252,6 +252,7 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
         // S2 = Σx exp((gamma * logp)) * log1mp
         for (var c = 0; c < chunk.Classes; c++)
         {
+            using var iteration = scratch.Iteration();
             var t4 = scratch.Pixel();
             global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logp[c], t4);
             var t5 = scratch.Pixel();
@@ -316,6 +317,7 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
         var dlogp = scratch.PerClass(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
+            using var iteration = scratch.Iteration();
             var t1 = scratch.Pixel();
             global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS2[row + c], log1mp[c], t1);
             var t2 = scratch.Pixel();
@@ -324,95 +326,89 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
             global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t2, t3);
             var t4 = scratch.Pixel();
             global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t1, t3, t4);
-            var t5 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t4, _gamma, t5);
-            t5.CopyTo(dlogp[c]);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t4, _gamma, dlogp[c]);
         }
+        var t5 = scratch.Pixel();
+        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS1, row, chunk.Classes), t5);
         var t6 = scratch.Pixel();
-        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS1, row, chunk.Classes), t6);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mpt, t6);
         var t7 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mpt, t7);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t6, t7);
         var t8 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t7, t8);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t5, t7, t8);
         var t9 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t6, t8, t9);
+        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS3, row, chunk.Classes), t9);
         var t10 = scratch.Pixel();
-        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS3, row, chunk.Classes), t10);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t9, log1mpt, t10);
         var t11 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t10, log1mpt, t11);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpt, t11);
         var t12 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpt, t12);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t11, t12);
         var t13 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t12, t13);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t10, t12, t13);
         var t14 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t11, t13, t14);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t13, _gamma, t14);
         var t15 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t14, _gamma, t15);
-        var t16 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t9, t15, t16);
-        chunk.AddAtTrueClass(dlogp, t16);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t8, t14, t15);
+        chunk.AddAtTrueClass(dlogp, t15);
 
         var dlog1mp = scratch.PerClass(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
+            using var iteration = scratch.Iteration();
+            var t16 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logp[c], t16);
             var t17 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logp[c], t17);
-            var t18 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t17, t18);
-            var t19 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS2[row + c], t18, t19);
-            t19.CopyTo(dlog1mp[c]);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t16, t17);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS2[row + c], t17, dlog1mp[c]);
         }
 
         // dL/dz, written once (zero at ignored pixels).
+        var t18 = scratch.Pixel();
+        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS1, row, chunk.Classes), t18);
+        var t19 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t18, logpt, t19);
         var t20 = scratch.Pixel();
-        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS1, row, chunk.Classes), t20);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mpt, t20);
         var t21 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t20, logpt, t21);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t20, t21);
         var t22 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mpt, t22);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t19, t21, t22);
         var t23 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t22, t23);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t22, _gamma, t23);
         var t24 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t21, t23, t24);
+        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS3, row, chunk.Classes), t24);
         var t25 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t24, _gamma, t25);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpt, t25);
         var t26 = scratch.Pixel();
-        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS3, row, chunk.Classes), t26);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t25, t26);
         var t27 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpt, t27);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t24, t26, t27);
         var t28 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t27, t28);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t23, t27, t28);
         var t29 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t26, t28, t29);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t28, pt, t29);
         var t30 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t25, t29, t30);
-        var t31 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t30, pt, t31);
-        var t32 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(t31, t32);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(t29, t30);
         for (var c = 0; c < chunk.Classes; c++)
         {
+            using var iteration = scratch.Iteration();
+            var gradient = chunk.Gradient(c);
+            var t31 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(1.0, p[c], t31);
+            var t32 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dlogp[c], t31, t32);
             var t33 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(1.0, p[c], t33);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dlog1mp[c], p[c], t33);
             var t34 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dlogp[c], t33, t34);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(t32, t33, t34);
             var t35 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dlog1mp[c], p[c], t35);
-            var t36 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(t34, t35, t36);
-            var t37 = scratch.Pixel();
-            t37.Clear();
-            chunk.AddWhereClass(c, t37, t32);
-            var t38 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t36, t37, t38);
-            if (chunk.Valid.IsEmpty)
+            t35.Clear();
+            chunk.AddWhereClass(c, t35, t30);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t34, t35, gradient);
+            if (!chunk.Valid.IsEmpty)
             {
-                t38.CopyTo(chunk.Gradient(c));
-            }
-            else
-            {
-                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t38, chunk.Valid, chunk.Gradient(c));
+                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);
             }
         }
     }

@@ -149,8 +149,7 @@ internal sealed class KernelEmitter
                 if (statistic.EveryClass is { } everyClass)
                 {
                     program.Hoist(everyClass);
-                    w.Line("for (var c = 0; c < chunk.Classes; c++)");
-                    w.Block(() => WriteSum(w, program, everyClass, $"sums[{at} + c]"));
+                    program.ClassLoop(() => WriteSum(w, program, everyClass, $"sums[{at} + c]"));
                 }
 
                 if (statistic.TrueClass is { } trueClass)
@@ -206,16 +205,12 @@ internal sealed class KernelEmitter
                 {
                     w.Line("// dL/dz, written once (zero at ignored pixels).");
                     program.Hoist(value);
-                    w.Line("for (var c = 0; c < chunk.Classes; c++)");
-                    w.Block(() =>
+                    program.ClassLoop(() =>
                     {
-                        var dz = program.AtClass(value);
-                        w.Line("if (chunk.Valid.IsEmpty)");
-                        w.Block(() => w.Line(dz.IsSpan ? $"{dz.Code}.CopyTo(chunk.Gradient(c));" : $"{Math}.Fill<T>(chunk.Gradient(c), {dz.Code});"));
-                        w.Line("else");
-                        w.Block(() => w.Line(dz.IsSpan
-                            ? $"{Math}.Multiply<T>({dz.Code}, chunk.Valid, chunk.Gradient(c));"
-                            : $"{Math}.Multiply<T>(chunk.Valid, {dz.Code}, chunk.Gradient(c));"));
+                        w.Line("var gradient = chunk.Gradient(c);");
+                        program.AtClassInto(value, "gradient");
+                        w.Line("if (!chunk.Valid.IsEmpty)");
+                        w.Block(() => w.Line($"{Math}.Multiply<T>(gradient, chunk.Valid, gradient);"));
                     });
                     continue;
                 }
@@ -230,12 +225,7 @@ internal sealed class KernelEmitter
                 else
                 {
                     program.Hoist(everyClass);
-                    w.Line("for (var c = 0; c < chunk.Classes; c++)");
-                    w.Block(() =>
-                    {
-                        var part = program.AtClass(everyClass);
-                        w.Line(part.IsSpan ? $"{part.Code}.CopyTo({local}[c]);" : $"{Math}.Fill<T>({local}[c], {part.Code});");
-                    });
+                    program.ClassLoop(() => program.AtClassInto(everyClass, $"{local}[c]"));
                 }
 
                 if (trueClass is not null)

@@ -51,7 +51,39 @@ internal sealed class SpanProgram
     /// <summary>Writes the statements computing a per-pixel expression.</summary>
     public Operand AtPixel(Expr expr) => Write(expr);
 
-    private Operand Write(Expr expr)
+    /// <summary>
+    /// Writes the statements computing a per-class expression at class <c>c</c> into the span <paramref name="destination"/>
+    /// (which no operand reads): the last operation writes there directly.
+    /// </summary>
+    public void AtClassInto(Expr expr, string destination)
+    {
+        var value = Write(expr, destination);
+        if (value.Code != destination)
+        {
+            _w.Line(value.IsSpan ? $"{value.Code}.CopyTo({destination});" : $"{Math}.Fill<T>({destination}, {value.Code});");
+        }
+    }
+
+    /// <summary>
+    /// Writes a loop over the classes around <paramref name="body"/>. Buffers the body takes from the scratch memory
+    /// are handed back at the end of each iteration, so a loop needs the same few buffers whatever C is.
+    /// </summary>
+    public void ClassLoop(System.Action body)
+    {
+        _w.Line("for (var c = 0; c < chunk.Classes; c++)");
+        _w.Block(() =>
+        {
+            var (before, position) = (_temporaries, _w.Position);
+            body();
+            if (_temporaries != before)
+            {
+                _w.InsertLine(position, "using var iteration = scratch.Iteration();");
+            }
+        });
+    }
+
+    /// <summary>Writes <paramref name="expr"/>; a span result of an operation goes to <paramref name="into"/> when given.</summary>
+    private Operand Write(Expr expr, string? into = null)
     {
         if (_bound.TryGetValue(expr, out var local))
         {
@@ -78,11 +110,11 @@ internal sealed class SpanProgram
             case LocalExpr rows:
                 return Span($"{rows.Name}[c]");
             case NegateExpr negate:
-                return Unary("Negate", negate.Operand, x => $"-{Parenthesized(x)}");
+                return Unary("Negate", negate.Operand, x => $"-{Parenthesized(x)}", into);
             case BinaryExpr binary:
-                return WriteBinary(binary);
+                return WriteBinary(binary, into);
             case FunctionExpr function:
-                return WriteFunction(function);
+                return WriteFunction(function, into);
             case AggregateExpr { Aggregation: Aggregation.SumAllClasses } sum:
                 return WriteClassSum(sum.Operand);
             case ComposeExpr compose:
@@ -102,7 +134,7 @@ internal sealed class SpanProgram
         _ => throw new System.InvalidOperationException("unbound quantity " + quantity),
     };
 
-    private Operand WriteBinary(BinaryExpr binary)
+    private Operand WriteBinary(BinaryExpr binary, string? into)
     {
         var left = Write(binary.Left);
         var right = Write(binary.Right);
@@ -128,46 +160,46 @@ internal sealed class SpanProgram
             BinaryOperator.Power => "Pow",
             _ => ComparisonName(binary.Operator),
         };
-        return Call(name, left, right);
+        return Call(name, left, right, into);
     }
 
-    private Operand WriteFunction(FunctionExpr function)
+    private Operand WriteFunction(FunctionExpr function, string? into)
     {
         var arguments = function.Arguments;
         switch (function.Function)
         {
             case Function.Log:
-                return Unary("Log", arguments[0], x => $"{KnownSymbols.Math}.Log({x})");
+                return Unary("Log", arguments[0], x => $"{KnownSymbols.Math}.Log({x})", into);
             case Function.Exp:
-                return Unary("Exp", arguments[0], x => $"{KnownSymbols.Math}.Exp({x})");
+                return Unary("Exp", arguments[0], x => $"{KnownSymbols.Math}.Exp({x})", into);
             case Function.Sqrt:
-                return Unary("Sqrt", arguments[0], x => $"{KnownSymbols.Math}.Sqrt({x})");
+                return Unary("Sqrt", arguments[0], x => $"{KnownSymbols.Math}.Sqrt({x})", into);
             case Function.Abs:
-                return Unary("Abs", arguments[0], x => $"{KnownSymbols.Math}.Abs({x})");
+                return Unary("Abs", arguments[0], x => $"{KnownSymbols.Math}.Abs({x})", into);
             case Function.Cosh:
-                return Unary("Cosh", arguments[0], x => $"{KnownSymbols.Math}.Cosh({x})");
+                return Unary("Cosh", arguments[0], x => $"{KnownSymbols.Math}.Cosh({x})", into);
             case Function.Sinh:
-                return Unary("Sinh", arguments[0], x => $"{KnownSymbols.Math}.Sinh({x})");
+                return Unary("Sinh", arguments[0], x => $"{KnownSymbols.Math}.Sinh({x})", into);
             case Function.Sign:
-                return Unary("Sign", arguments[0], x => $"{KnownSymbols.Math}.Sign({x})");
+                return Unary("Sign", arguments[0], x => $"{KnownSymbols.Math}.Sign({x})", into);
             case Function.Float32:
-                return Unary("RoundToFloat32", arguments[0], x => $"(double)(float)({x})");
+                return Unary("RoundToFloat32", arguments[0], x => $"(double)(float)({x})", into);
             case Function.LogOneMinusExpDerivative:
-                return Unary("LogOneMinusExpDerivative", arguments[0], x => $"-{KnownSymbols.Math}.Exp({x}) / (1 - {KnownSymbols.Math}.Exp({x}))");
+                return Unary("LogOneMinusExpDerivative", arguments[0], x => $"-{KnownSymbols.Math}.Exp({x}) / (1 - {KnownSymbols.Math}.Exp({x}))", into);
             case Function.ExpNonPositive:
-                return Unary("ExpNonPositive", arguments[0], x => $"{KnownSymbols.Math}.Exp({KnownSymbols.Math}.Min({x}, 0.0))");
+                return Unary("ExpNonPositive", arguments[0], x => $"{KnownSymbols.Math}.Exp({KnownSymbols.Math}.Min({x}, 0.0))", into);
             case Function.Min or Function.Max:
             {
                 var left = Write(arguments[0]);
                 var right = Write(arguments[1]);
                 var name = function.Function == Function.Min ? "Min" : "Max";
-                return left.IsSpan || right.IsSpan ? Call(name, left, right) : Scalar($"{KnownSymbols.Math}.{name}({left.Code}, {right.Code})");
+                return left.IsSpan || right.IsSpan ? Call(name, left, right, into) : Scalar($"{KnownSymbols.Math}.{name}({left.Code}, {right.Code})");
             }
 
             case Function.Clamp:
             {
                 var inner = new FunctionExpr(Function.Min, new[] { arguments[0], arguments[2] }.ToEquatableArray());
-                return WriteFunction(new FunctionExpr(Function.Max, new Expr[] { inner, arguments[1] }.ToEquatableArray()));
+                return WriteFunction(new FunctionExpr(Function.Max, new Expr[] { inner, arguments[1] }.ToEquatableArray()), into);
             }
 
             case Function.PowDerivative or Function.MaxDerivative or Function.MinDerivative:
@@ -176,7 +208,7 @@ internal sealed class SpanProgram
                 var y = Write(arguments[1]);
                 var name = function.Function.ToString();
                 return x.IsSpan
-                    ? Call(name, x, y)
+                    ? Call(name, x, y, into)
                     : Scalar($"{KnownSymbols.ExpressionOps}.{name}({x.Code}, {y.Code})");
             }
 
@@ -232,8 +264,7 @@ internal sealed class SpanProgram
         Hoist(operand);
         var buffer = Temporary();
         _w.Line($"{buffer}.Clear();");
-        _w.Line("for (var c = 0; c < chunk.Classes; c++)");
-        _w.Block(() =>
+        ClassLoop(() =>
         {
             var value = Write(operand);
             _w.Line($"{Math}.Add<T>({buffer}, {value.Code}, {buffer});");
@@ -241,7 +272,7 @@ internal sealed class SpanProgram
         return Span(buffer);
     }
 
-    private Operand Unary(string name, Expr argument, System.Func<string, string> scalar)
+    private Operand Unary(string name, Expr argument, System.Func<string, string> scalar, string? into)
     {
         var x = Write(argument);
         if (!x.IsSpan)
@@ -249,14 +280,14 @@ internal sealed class SpanProgram
             return Scalar(scalar(x.Code));
         }
 
-        var buffer = Temporary();
+        var buffer = into ?? Temporary();
         _w.Line($"{Math}.{name}<T>({x.Code}, {buffer});");
         return Span(buffer);
     }
 
-    private Operand Call(string name, Operand x, Operand y)
+    private Operand Call(string name, Operand x, Operand y, string? into = null)
     {
-        var buffer = Temporary();
+        var buffer = into ?? Temporary();
         _w.Line($"{Math}.{name}<T>({x.Code}, {y.Code}, {buffer});");
         return Span(buffer);
     }

@@ -28,6 +28,24 @@ public sealed class ChunkScratch<T>
     /// <summary>One buffer per class, contiguous (contents undefined).</summary>
     public ClassRows<T> PerClass(int classes) => new(Take(classes * Length), Length, classes);
 
+    /// <summary>
+    /// One iteration of a loop (over the classes): the buffers handed out until the result is disposed are free again
+    /// then, so a loop body reuses the same buffers at every iteration.
+    /// </summary>
+    public ScratchIteration Iteration() => new(this, _used);
+
+    /// <summary>The scope of <see cref="Iteration"/>: disposing it frees the buffers taken since.</summary>
+    public readonly struct ScratchIteration : IDisposable
+    {
+        private readonly ChunkScratch<T> _scratch;
+        private readonly int _used;
+
+        internal ScratchIteration(ChunkScratch<T> scratch, int used) => (_scratch, _used) = (scratch, used);
+
+        /// <summary>Frees the buffers taken since the iteration began (after a growth, the new memory's are).</summary>
+        public void Dispose() => _scratch._used = _used;
+    }
+
     private Span<T> Take(int count)
     {
         if (_used + count > _memory.Length)
