@@ -116,10 +116,13 @@ public sealed class LossBatch
     /// </summary>
     public Tensor LogComplementAtTrueClass(Tensor logProbabilities)
     {
-        var others = HasClassIndices
-            ? logProbabilities.scatter(1, Labels!, full(new long[] { Samples, 1, Pixels }, double.NegativeInfinity, logProbabilities.dtype, logProbabilities.device))
-            : logProbabilities + (1 - Target).log();
-        return others.logsumexp(1, keepdim: true);
+        return ScopedResult.Of(() =>
+        {
+            var others = HasClassIndices
+                ? logProbabilities.scatter(1, Labels!, full(new long[] { Samples, 1, Pixels }, double.NegativeInfinity, logProbabilities.dtype, logProbabilities.device))
+                : logProbabilities + (1 - Target).log();
+            return others.logsumexp(1, keepdim: true);
+        });
     }
 
     /// <summary>Sums <c>[N, k, X]</c> (k = C or 1; broadcastable shapes allowed) over the valid pixels: <c>[N, k]</c>.</summary>
@@ -177,7 +180,11 @@ public sealed class LossBatch
         }
 
         var increment = Valid is null ? Expand(atTrueClass) : Expand(atTrueClass) * Valid;
-        return full.scatter_add(1, RequireLabels(), increment);
+
+        // In place on the fresh copy; a full-size every-class tensor is the caller's and is not written.
+        return everyClass is not null && everyClass.shape.SequenceEqual(full.shape)
+            ? full.scatter_add(1, RequireLabels(), increment)
+            : full.scatter_add_(1, RequireLabels(), increment);
     }
 
     /// <inheritdoc cref="Compose(Tensor?, Tensor?)"/>
@@ -440,7 +447,8 @@ public sealed class LossBatch
         if (_flatIndex is null)
         {
             var offsets = arange(0, Samples * Classes, Classes, ScalarType.Int64, Input.device).view(Samples, 1, 1);
-            _flatIndex = (RequireLabels() + offsets).reshape(-1);
+            // Cached for the batch's lifetime: owned by the labels' scope, not by a statement's (see ScopedResult).
+            _flatIndex = (RequireLabels() + offsets).reshape(-1).MoveToOtherDisposeScope(RequireLabels());
         }
 
         return _flatIndex;

@@ -73,14 +73,29 @@ internal sealed class BackwardEmitter
         });
     }
 
+    /// <summary>
+    /// Writes each step in its own dispose scope (its intermediates are freed at once) and disposes each full-size
+    /// adjoint after its last use, so the backward holds a few full-size tensors at a time, not every intermediate.
+    /// </summary>
     private static void WriteSteps(SourceWriter w, IReadOnlyList<(string Local, Expr Value)> steps)
     {
-        foreach (var (local, value) in steps)
+        for (var i = 0; i < steps.Count; i++)
         {
-            var code = ExprEmitter.Emit(value, PixelScope.Instance);
+            var (local, value) = steps[i];
+            var code = $"{KnownSymbols.ScopedResult}.Of(() => {ExprEmitter.Emit(value, PixelScope.Instance)})";
             w.Line(local == "dz" ? $"dz = {code};" : $"var {local} = {code};");
+            var dead = steps.Take(i)
+                .Select(s => s.Local)
+                .Where(name => Reads(value, name) && value is not LocalExpr && !steps.Skip(i + 1).Any(later => Reads(later.Value, name)))
+                .ToList();
+            if (dead.Count > 0)
+            {
+                w.Line(string.Concat(dead.Select(name => $"{name}.Dispose(); ")).TrimEnd() + " // not read again");
+            }
         }
     }
+
+    private static bool Reads(Expr expr, string local) => Algebra.Any(expr, node => node is LocalExpr l && l.Name == local);
 
     /// <summary>
     /// The backward for one target format as named steps: per activation, the adjoints of p, log p and log(1 - p) over

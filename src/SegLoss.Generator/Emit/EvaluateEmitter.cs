@@ -278,11 +278,20 @@ internal sealed class EvaluateEmitter
         for (var i = 0; i < _plan.Statistics.Count; i++)
         {
             var statistic = _plan.Statistics[i];
-            w.Line($"{statistic.Name}: {form(statistic)}{(i + 1 < _plan.Statistics.Count ? "," : ");")}");
+            w.Line($"{statistic.Name}: {Scoped(form(statistic))}{(i + 1 < _plan.Statistics.Count ? "," : ");")}");
         }
 
         w.Outdent();
     }
+
+    /// <summary>
+    /// A statistic's code, evaluated in its own dispose scope when it computes anything: its full-size intermediates
+    /// are freed before the next statistic is computed.
+    /// </summary>
+    private static string Scoped(string code) =>
+        code.StartsWith("batch.", System.StringComparison.Ordinal) && code.IndexOf('(') < 0
+            ? code
+            : $"{KnownSymbols.ScopedResult}.Of(() => {code})";
 
     private static string IndexForm(StatisticPlan statistic)
     {

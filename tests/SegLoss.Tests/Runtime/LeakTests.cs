@@ -10,8 +10,10 @@ namespace SegLoss.Tests.Runtime;
 
 /// <summary>
 /// Training steps of a compound loss leave nothing behind: the live-tensor count and the resident memory stay flat over
-/// 10,000 forward+backward steps (each step in its own dispose scope, as a training loop runs it).
+/// 10,000 forward+backward steps (each step in its own dispose scope, as a training loop runs it). Resident memory is
+/// the process's, so this runs alone, after the tests that run in parallel.
 /// </summary>
+[Collection(nameof(LeakTests))]
 public sealed class LeakTests
 {
     [Fact]
@@ -63,4 +65,10 @@ public sealed class LeakTests
         using var process = Process.GetCurrentProcess();
         return (DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount, process.WorkingSet64);
     }
+}
+
+/// <summary>The leak test's collection: not run in parallel with any other test.</summary>
+[CollectionDefinition(nameof(LeakTests), DisableParallelization = true)]
+public sealed class LeakTestsCollection
+{
 }

@@ -128,9 +128,9 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
             var pt = batch.AtTrueClass(p);
             statistics = new Statistics(
                 V: batch.ValidCount,
-                TP: batch.SumAtTrueClass(pt),
-                P: batch.SumPixels(p),
-                G: batch.CountAtTrueClass());
+                TP: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumAtTrueClass(pt)),
+                P: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(p)),
+                G: global::SegLoss.Runtime.ScopedResult.Of(() => batch.CountAtTrueClass()));
         }
         else
         {
@@ -138,9 +138,9 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
             var y = batch.Target;
             statistics = new Statistics(
                 V: batch.ValidCount,
-                TP: batch.SumPixels(p * y),
-                P: batch.SumPixels(p),
-                G: batch.SumPixels(y));
+                TP: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(p * y)),
+                P: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(p)),
+                G: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(y)));
         }
 
         // Blob loss: every instance scored on its own, the other instances of its class masked out.

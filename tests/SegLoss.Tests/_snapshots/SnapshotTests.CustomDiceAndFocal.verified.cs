@@ -172,10 +172,10 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
             var wt = batch.AtTrueClass(w);
             statistics = new Statistics(
                 V: batch.ValidCount,
-                TP: batch.SumAtTrueClass(pt),
-                P: batch.SumPixels(p),
-                G: batch.CountAtTrueClass(),
-                S1: batch.SumPixels((_gamma * log1mpt).exp() * logpt * wt));
+                TP: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumAtTrueClass(pt)),
+                P: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(p)),
+                G: global::SegLoss.Runtime.ScopedResult.Of(() => batch.CountAtTrueClass()),
+                S1: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels((_gamma * log1mpt).exp() * logpt * wt)));
         }
         else
         {
@@ -185,10 +185,10 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
             var log1mpt = batch.LogComplementAtTrueClass(logp);
             statistics = new Statistics(
                 V: batch.ValidCount,
-                TP: batch.SumPixels(p * y),
-                P: batch.SumPixels(p),
-                G: batch.SumPixels(y),
-                S1: batch.SumPixels((_gamma * log1mpt).exp() * logpt * (wPixel * y).sum(1, keepdim: true)));
+                TP: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(p * y)),
+                P: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(p)),
+                G: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(y)),
+                S1: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels((_gamma * log1mpt).exp() * logpt * (wPixel * y).sum(1, keepdim: true))));
         }
         return statistics;
     }
@@ -219,10 +219,12 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
             var logpt = batch.AtTrueClass(logp);
             var log1mpt = batch.LogComplementAtTrueClass(logp);
             var wt = batch.AtTrueClass(w);
-            var dp = batch.Compose(gP, batch.AtTrueClass(gTP));
-            var dlogp = batch.Compose(gS1 * wt * logpt * (_gamma * log1mpt).exp() * _gamma * global::SegLoss.Runtime.ExpressionOps.ExpNonPositive(logp - log1mpt), gS1 * wt * (_gamma * log1mpt).exp() - gS1 * wt * logpt * (_gamma * log1mpt).exp() * _gamma * global::SegLoss.Runtime.ExpressionOps.ExpNonPositive(logpt - log1mpt));
-            var d = dp * p + dlogp;
-            dz = d - p * d.sum(1, keepdim: true);
+            var dp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gP, batch.AtTrueClass(gTP)));
+            var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gS1 * wt * logpt * (_gamma * log1mpt).exp() * _gamma * global::SegLoss.Runtime.ExpressionOps.ExpNonPositive(logp - log1mpt), gS1 * wt * (_gamma * log1mpt).exp() - gS1 * wt * logpt * (_gamma * log1mpt).exp() * _gamma * global::SegLoss.Runtime.ExpressionOps.ExpNonPositive(logpt - log1mpt)));
+            var d = global::SegLoss.Runtime.ScopedResult.Of(() => dp * p + dlogp);
+            dp.Dispose(); dlogp.Dispose(); // not read again
+            dz = global::SegLoss.Runtime.ScopedResult.Of(() => d - p * d.sum(1, keepdim: true));
+            d.Dispose(); // not read again
         }
         else
         {
@@ -230,10 +232,12 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
             var y = batch.Target;
             var logpt = (y * logp).sum(1, keepdim: true);
             var log1mpt = batch.LogComplementAtTrueClass(logp);
-            var dp = gTP * y + gP;
-            var dlogp = gS1 * (wPixel * y).sum(1, keepdim: true) * logpt * (_gamma * log1mpt).exp() * _gamma * global::SegLoss.Runtime.ExpressionOps.ExpNonPositive(logp + (1.0 - y).log() - log1mpt) + y * (gS1 * (wPixel * y).sum(1, keepdim: true) * (_gamma * log1mpt).exp());
-            var d = dp * p + dlogp;
-            dz = d - p * d.sum(1, keepdim: true);
+            var dp = global::SegLoss.Runtime.ScopedResult.Of(() => gTP * y + gP);
+            var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => gS1 * (wPixel * y).sum(1, keepdim: true) * logpt * (_gamma * log1mpt).exp() * _gamma * global::SegLoss.Runtime.ExpressionOps.ExpNonPositive(logp + (1.0 - y).log() - log1mpt) + y * (gS1 * (wPixel * y).sum(1, keepdim: true) * (_gamma * log1mpt).exp()));
+            var d = global::SegLoss.Runtime.ScopedResult.Of(() => dp * p + dlogp);
+            dp.Dispose(); dlogp.Dispose(); // not read again
+            dz = global::SegLoss.Runtime.ScopedResult.Of(() => d - p * d.sum(1, keepdim: true));
+            d.Dispose(); // not read again
         }
         return batch.InputGradient(dz);
     }

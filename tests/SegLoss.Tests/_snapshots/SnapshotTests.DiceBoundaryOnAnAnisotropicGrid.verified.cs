@@ -167,10 +167,10 @@ partial class DiceBoundary : global::TorchSharp.Loss<global::TorchSharp.torch.Te
             var pt = batch.AtTrueClass(p);
             statistics = new Statistics(
                 V: batch.ValidCount,
-                G: batch.CountAtTrueClass(),
-                TP: batch.SumAtTrueClass(pt),
-                P: batch.SumPixels(p),
-                S1: batch.SumPixels(p * sdist));
+                G: global::SegLoss.Runtime.ScopedResult.Of(() => batch.CountAtTrueClass()),
+                TP: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumAtTrueClass(pt)),
+                P: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(p)),
+                S1: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(p * sdist)));
         }
         else
         {
@@ -178,10 +178,10 @@ partial class DiceBoundary : global::TorchSharp.Loss<global::TorchSharp.torch.Te
             var y = batch.Target;
             statistics = new Statistics(
                 V: batch.ValidCount,
-                G: batch.SumPixels(y),
-                TP: batch.SumPixels(p * y),
-                P: batch.SumPixels(p),
-                S1: batch.SumPixels(p * sdist));
+                G: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(y)),
+                TP: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(p * y)),
+                P: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(p)),
+                S1: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(p * sdist)));
         }
         return statistics;
     }
@@ -206,17 +206,21 @@ partial class DiceBoundary : global::TorchSharp.Loss<global::TorchSharp.torch.Te
         if (batch.HasClassIndices)
         {
             // y is one-hot and never built: the adjoints of pt, logpt, ... are added at each pixel's true class.
-            var dp = batch.Compose(gP + gS1 * sdist, batch.AtTrueClass(gTP));
-            var d = dp * p;
-            dz = d - p * d.sum(1, keepdim: true);
+            var dp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gP + gS1 * sdist, batch.AtTrueClass(gTP)));
+            var d = global::SegLoss.Runtime.ScopedResult.Of(() => dp * p);
+            dp.Dispose(); // not read again
+            dz = global::SegLoss.Runtime.ScopedResult.Of(() => d - p * d.sum(1, keepdim: true));
+            d.Dispose(); // not read again
         }
         else
         {
             // One-hot, soft or binary target [N, C, X].
             var y = batch.Target;
-            var dp = gTP * y + gP + gS1 * sdist;
-            var d = dp * p;
-            dz = d - p * d.sum(1, keepdim: true);
+            var dp = global::SegLoss.Runtime.ScopedResult.Of(() => gTP * y + gP + gS1 * sdist);
+            var d = global::SegLoss.Runtime.ScopedResult.Of(() => dp * p);
+            dp.Dispose(); // not read again
+            dz = global::SegLoss.Runtime.ScopedResult.Of(() => d - p * d.sum(1, keepdim: true));
+            d.Dispose(); // not read again
         }
         return batch.InputGradient(dz);
     }

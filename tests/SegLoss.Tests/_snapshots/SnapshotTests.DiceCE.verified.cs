@@ -178,11 +178,11 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
             var wt = batch.AtTrueClass(w);
             statistics = new Statistics(
                 V: batch.ValidCount,
-                TP: batch.SumAtTrueClass(pt),
-                P: batch.SumPixels(p),
-                G: batch.CountAtTrueClass(),
-                S1: batch.SumPixels((wPixel * (_label_smoothing / C) * logp).sum(1, keepdim: true) + wt * (1.0 - _label_smoothing) * logpt),
-                S2: batch.SumPixels(wt));
+                TP: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumAtTrueClass(pt)),
+                P: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(p)),
+                G: global::SegLoss.Runtime.ScopedResult.Of(() => batch.CountAtTrueClass()),
+                S1: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels((wPixel * (_label_smoothing / C) * logp).sum(1, keepdim: true) + wt * (1.0 - _label_smoothing) * logpt)),
+                S2: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(wt)));
         }
         else
         {
@@ -190,11 +190,11 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
             var y = batch.Target;
             statistics = new Statistics(
                 V: batch.ValidCount,
-                TP: batch.SumPixels(p * y),
-                P: batch.SumPixels(p),
-                G: batch.SumPixels(y),
-                S1: batch.SumPixels((wPixel * (_label_smoothing / C) * logp + wPixel * (1.0 - _label_smoothing) * (logp * y)).sum(1, keepdim: true)),
-                S2: batch.SumPixels((wPixel * y).sum(1, keepdim: true)));
+                TP: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(p * y)),
+                P: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(p)),
+                G: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(y)),
+                S1: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels((wPixel * (_label_smoothing / C) * logp + wPixel * (1.0 - _label_smoothing) * (logp * y)).sum(1, keepdim: true))),
+                S2: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels((wPixel * y).sum(1, keepdim: true))));
         }
         return statistics;
     }
@@ -222,19 +222,23 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
         {
             // y is one-hot and never built: the adjoints of pt, logpt, ... are added at each pixel's true class.
             var wt = batch.AtTrueClass(w);
-            var dp = batch.Compose(gP, batch.AtTrueClass(gTP));
-            var dlogp = batch.Compose(gS1 * (wPixel * (_label_smoothing / C)), gS1 * (wt * (1.0 - _label_smoothing)));
-            var d = dp * p + dlogp;
-            dz = d - p * d.sum(1, keepdim: true);
+            var dp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gP, batch.AtTrueClass(gTP)));
+            var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gS1 * (wPixel * (_label_smoothing / C)), gS1 * (wt * (1.0 - _label_smoothing))));
+            var d = global::SegLoss.Runtime.ScopedResult.Of(() => dp * p + dlogp);
+            dp.Dispose(); dlogp.Dispose(); // not read again
+            dz = global::SegLoss.Runtime.ScopedResult.Of(() => d - p * d.sum(1, keepdim: true));
+            d.Dispose(); // not read again
         }
         else
         {
             // One-hot, soft or binary target [N, C, X].
             var y = batch.Target;
-            var dp = gTP * y + gP;
-            var dlogp = gS1 * (wPixel * (_label_smoothing / C)) + gS1 * (wPixel * (1.0 - _label_smoothing)) * y;
-            var d = dp * p + dlogp;
-            dz = d - p * d.sum(1, keepdim: true);
+            var dp = global::SegLoss.Runtime.ScopedResult.Of(() => gTP * y + gP);
+            var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => gS1 * (wPixel * (_label_smoothing / C)) + gS1 * (wPixel * (1.0 - _label_smoothing)) * y);
+            var d = global::SegLoss.Runtime.ScopedResult.Of(() => dp * p + dlogp);
+            dp.Dispose(); dlogp.Dispose(); // not read again
+            dz = global::SegLoss.Runtime.ScopedResult.Of(() => d - p * d.sum(1, keepdim: true));
+            d.Dispose(); // not read again
         }
         return batch.InputGradient(dz);
     }

@@ -184,12 +184,12 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
             var log1mptSigmoid = global::TorchSharp.torch.nn.functional.logsigmoid(-batch.AtTrueClass(batch.Input));
             statistics = new Statistics(
                 V: batch.ValidCount,
-                TP: batch.SumAtTrueClass(pt),
-                P2: batch.SumPixels(p.pow(2.0)),
-                G2: batch.CountAtTrueClass(),
-                S1: batch.SumAtTrueClass((_gamma * log1mptSigmoid).exp() * logptSigmoid),
-                S2: batch.SumPixels((_gamma * logpSigmoid).exp() * log1mpSigmoid),
-                S3: batch.SumAtTrueClass((_gamma * logptSigmoid).exp() * log1mptSigmoid));
+                TP: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumAtTrueClass(pt)),
+                P2: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(p.pow(2.0))),
+                G2: global::SegLoss.Runtime.ScopedResult.Of(() => batch.CountAtTrueClass()),
+                S1: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumAtTrueClass((_gamma * log1mptSigmoid).exp() * logptSigmoid)),
+                S2: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels((_gamma * logpSigmoid).exp() * log1mpSigmoid)),
+                S3: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumAtTrueClass((_gamma * logptSigmoid).exp() * log1mptSigmoid)));
         }
         else
         {
@@ -197,12 +197,12 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
             var y = batch.Target;
             statistics = new Statistics(
                 V: batch.ValidCount,
-                TP: batch.SumPixels(p * y),
-                P2: batch.SumPixels(p.pow(2.0)),
-                G2: batch.SumPixels(y.pow(2.0)),
-                S1: batch.SumPixels((_gamma * log1mpSigmoid).exp() * logpSigmoid * y),
-                S2: batch.SumPixels((_gamma * logpSigmoid).exp() * log1mpSigmoid),
-                S3: batch.SumPixels((_gamma * logpSigmoid).exp() * log1mpSigmoid * y));
+                TP: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(p * y)),
+                P2: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(p.pow(2.0))),
+                G2: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(y.pow(2.0))),
+                S1: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels((_gamma * log1mpSigmoid).exp() * logpSigmoid * y)),
+                S2: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels((_gamma * logpSigmoid).exp() * log1mpSigmoid)),
+                S3: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels((_gamma * logpSigmoid).exp() * log1mpSigmoid * y)));
         }
         return statistics;
     }
@@ -237,21 +237,25 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
             var ptSigmoid = batch.AtTrueClass(pSigmoid);
             var logptSigmoid = batch.AtTrueClass(logpSigmoid);
             var log1mptSigmoid = global::TorchSharp.torch.nn.functional.logsigmoid(-batch.AtTrueClass(batch.Input));
-            var dp = batch.Compose(gP2 * global::SegLoss.Runtime.ExpressionOps.PowDerivative(p, 2.0), batch.AtTrueClass(gTP));
-            var d = dp * p;
-            var dlogpSigmoid = batch.Compose(gS2 * log1mpSigmoid * (_gamma * logpSigmoid).exp() * _gamma, batch.AtTrueClass(gS1) * (_gamma * log1mptSigmoid).exp() + batch.AtTrueClass(gS3) * log1mptSigmoid * (_gamma * logptSigmoid).exp() * _gamma);
-            var dlog1mpSigmoid = gS2 * (_gamma * logpSigmoid).exp();
-            dz = d - p * d.sum(1, keepdim: true) + dlogpSigmoid * (1.0 - pSigmoid) - dlog1mpSigmoid * pSigmoid + batch.Compose(null, -((batch.AtTrueClass(gS1) * logptSigmoid * (_gamma * log1mptSigmoid).exp() * _gamma + batch.AtTrueClass(gS3) * (_gamma * logptSigmoid).exp()) * ptSigmoid));
+            var dp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gP2 * global::SegLoss.Runtime.ExpressionOps.PowDerivative(p, 2.0), batch.AtTrueClass(gTP)));
+            var d = global::SegLoss.Runtime.ScopedResult.Of(() => dp * p);
+            dp.Dispose(); // not read again
+            var dlogpSigmoid = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gS2 * log1mpSigmoid * (_gamma * logpSigmoid).exp() * _gamma, batch.AtTrueClass(gS1) * (_gamma * log1mptSigmoid).exp() + batch.AtTrueClass(gS3) * log1mptSigmoid * (_gamma * logptSigmoid).exp() * _gamma));
+            var dlog1mpSigmoid = global::SegLoss.Runtime.ScopedResult.Of(() => gS2 * (_gamma * logpSigmoid).exp());
+            dz = global::SegLoss.Runtime.ScopedResult.Of(() => d - p * d.sum(1, keepdim: true) + dlogpSigmoid * (1.0 - pSigmoid) - dlog1mpSigmoid * pSigmoid + batch.Compose(null, -((batch.AtTrueClass(gS1) * logptSigmoid * (_gamma * log1mptSigmoid).exp() * _gamma + batch.AtTrueClass(gS3) * (_gamma * logptSigmoid).exp()) * ptSigmoid)));
+            d.Dispose(); dlogpSigmoid.Dispose(); dlog1mpSigmoid.Dispose(); // not read again
         }
         else
         {
             // One-hot, soft or binary target [N, C, X].
             var y = batch.Target;
-            var dp = gTP * y + gP2 * global::SegLoss.Runtime.ExpressionOps.PowDerivative(p, 2.0);
-            var d = dp * p;
-            var dlogpSigmoid = gS1 * y * (_gamma * log1mpSigmoid).exp() + gS2 * log1mpSigmoid * (_gamma * logpSigmoid).exp() * _gamma + gS3 * y * log1mpSigmoid * (_gamma * logpSigmoid).exp() * _gamma;
-            var dlog1mpSigmoid = gS1 * y * logpSigmoid * (_gamma * log1mpSigmoid).exp() * _gamma + gS2 * (_gamma * logpSigmoid).exp() + gS3 * y * (_gamma * logpSigmoid).exp();
-            dz = d - p * d.sum(1, keepdim: true) + dlogpSigmoid * (1.0 - pSigmoid) - dlog1mpSigmoid * pSigmoid;
+            var dp = global::SegLoss.Runtime.ScopedResult.Of(() => gTP * y + gP2 * global::SegLoss.Runtime.ExpressionOps.PowDerivative(p, 2.0));
+            var d = global::SegLoss.Runtime.ScopedResult.Of(() => dp * p);
+            dp.Dispose(); // not read again
+            var dlogpSigmoid = global::SegLoss.Runtime.ScopedResult.Of(() => gS1 * y * (_gamma * log1mpSigmoid).exp() + gS2 * log1mpSigmoid * (_gamma * logpSigmoid).exp() * _gamma + gS3 * y * log1mpSigmoid * (_gamma * logpSigmoid).exp() * _gamma);
+            var dlog1mpSigmoid = global::SegLoss.Runtime.ScopedResult.Of(() => gS1 * y * logpSigmoid * (_gamma * log1mpSigmoid).exp() * _gamma + gS2 * (_gamma * logpSigmoid).exp() + gS3 * y * (_gamma * logpSigmoid).exp());
+            dz = global::SegLoss.Runtime.ScopedResult.Of(() => d - p * d.sum(1, keepdim: true) + dlogpSigmoid * (1.0 - pSigmoid) - dlog1mpSigmoid * pSigmoid);
+            d.Dispose(); dlogpSigmoid.Dispose(); dlog1mpSigmoid.Dispose(); // not read again
         }
         return batch.InputGradient(dz);
     }

@@ -144,9 +144,9 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
             var log1mpt = global::TorchSharp.torch.nn.functional.logsigmoid(-batch.AtTrueClass(batch.Input));
             statistics = new Statistics(
                 V: batch.ValidCount,
-                S1: batch.SumAtTrueClass((_gamma * log1mpt).exp() * logpt),
-                S2: batch.SumPixels((_gamma * logp).exp() * log1mp),
-                S3: batch.SumAtTrueClass((_gamma * logpt).exp() * log1mpt));
+                S1: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumAtTrueClass((_gamma * log1mpt).exp() * logpt)),
+                S2: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels((_gamma * logp).exp() * log1mp)),
+                S3: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumAtTrueClass((_gamma * logpt).exp() * log1mpt)));
         }
         else
         {
@@ -154,9 +154,9 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
             var y = batch.Target;
             statistics = new Statistics(
                 V: batch.ValidCount,
-                S1: batch.SumPixels((_gamma * log1mp).exp() * logp * y),
-                S2: batch.SumPixels((_gamma * logp).exp() * log1mp),
-                S3: batch.SumPixels((_gamma * logp).exp() * log1mp * y));
+                S1: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels((_gamma * log1mp).exp() * logp * y)),
+                S2: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels((_gamma * logp).exp() * log1mp)),
+                S3: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels((_gamma * logp).exp() * log1mp * y)));
         }
         return statistics;
     }
@@ -185,17 +185,19 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
             var pt = batch.AtTrueClass(p);
             var logpt = batch.AtTrueClass(logp);
             var log1mpt = global::TorchSharp.torch.nn.functional.logsigmoid(-batch.AtTrueClass(batch.Input));
-            var dlogp = batch.Compose(gS2 * log1mp * (_gamma * logp).exp() * _gamma, batch.AtTrueClass(gS1) * (_gamma * log1mpt).exp() + batch.AtTrueClass(gS3) * log1mpt * (_gamma * logpt).exp() * _gamma);
-            var dlog1mp = gS2 * (_gamma * logp).exp();
-            dz = dlogp * (1.0 - p) - dlog1mp * p + batch.Compose(null, -((batch.AtTrueClass(gS1) * logpt * (_gamma * log1mpt).exp() * _gamma + batch.AtTrueClass(gS3) * (_gamma * logpt).exp()) * pt));
+            var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gS2 * log1mp * (_gamma * logp).exp() * _gamma, batch.AtTrueClass(gS1) * (_gamma * log1mpt).exp() + batch.AtTrueClass(gS3) * log1mpt * (_gamma * logpt).exp() * _gamma));
+            var dlog1mp = global::SegLoss.Runtime.ScopedResult.Of(() => gS2 * (_gamma * logp).exp());
+            dz = global::SegLoss.Runtime.ScopedResult.Of(() => dlogp * (1.0 - p) - dlog1mp * p + batch.Compose(null, -((batch.AtTrueClass(gS1) * logpt * (_gamma * log1mpt).exp() * _gamma + batch.AtTrueClass(gS3) * (_gamma * logpt).exp()) * pt)));
+            dlogp.Dispose(); dlog1mp.Dispose(); // not read again
         }
         else
         {
             // One-hot, soft or binary target [N, C, X].
             var y = batch.Target;
-            var dlogp = gS1 * y * (_gamma * log1mp).exp() + gS2 * log1mp * (_gamma * logp).exp() * _gamma + gS3 * y * log1mp * (_gamma * logp).exp() * _gamma;
-            var dlog1mp = gS1 * y * logp * (_gamma * log1mp).exp() * _gamma + gS2 * (_gamma * logp).exp() + gS3 * y * (_gamma * logp).exp();
-            dz = dlogp * (1.0 - p) - dlog1mp * p;
+            var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => gS1 * y * (_gamma * log1mp).exp() + gS2 * log1mp * (_gamma * logp).exp() * _gamma + gS3 * y * log1mp * (_gamma * logp).exp() * _gamma);
+            var dlog1mp = global::SegLoss.Runtime.ScopedResult.Of(() => gS1 * y * logp * (_gamma * log1mp).exp() * _gamma + gS2 * (_gamma * logp).exp() + gS3 * y * (_gamma * logp).exp());
+            dz = global::SegLoss.Runtime.ScopedResult.Of(() => dlogp * (1.0 - p) - dlog1mp * p);
+            dlogp.Dispose(); dlog1mp.Dispose(); // not read again
         }
         return batch.InputGradient(dz);
     }

@@ -124,7 +124,7 @@ partial class Training
                 var logpt = batch.AtTrueClass(logp);
                 statistics = new Statistics(
                     V: batch.ValidCount,
-                    K1: batch.PerPixel(-logpt));
+                    K1: global::SegLoss.Runtime.ScopedResult.Of(() => batch.PerPixel(-logpt)));
             }
             else
             {
@@ -133,7 +133,7 @@ partial class Training
                 var logpt = (y * logp).sum(1, keepdim: true);
                 statistics = new Statistics(
                     V: batch.ValidCount,
-                    K1: batch.PerPixel(-logpt));
+                    K1: global::SegLoss.Runtime.ScopedResult.Of(() => batch.PerPixel(-logpt)));
             }
             return statistics;
         }
@@ -156,15 +156,17 @@ partial class Training
             if (batch.HasClassIndices)
             {
                 // y is one-hot and never built: the adjoints of pt, logpt, ... are added at each pixel's true class.
-                var dlogp = batch.Compose(null, -gK1);
-                dz = dlogp - p * dlogp.sum(1, keepdim: true);
+                var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(null, -gK1));
+                dz = global::SegLoss.Runtime.ScopedResult.Of(() => dlogp - p * dlogp.sum(1, keepdim: true));
+                dlogp.Dispose(); // not read again
             }
             else
             {
                 // One-hot, soft or binary target [N, C, X].
                 var y = batch.Target;
-                var dlogp = -(y * gK1);
-                dz = dlogp - p * dlogp.sum(1, keepdim: true);
+                var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => -(y * gK1));
+                dz = global::SegLoss.Runtime.ScopedResult.Of(() => dlogp - p * dlogp.sum(1, keepdim: true));
+                dlogp.Dispose(); // not read again
             }
             return batch.InputGradient(dz);
         }
