@@ -38,3 +38,26 @@ public sealed class ClDiceAttribute : LossTermAttribute
     /// <summary>Smoothing; default 1.</summary>
     public double Smooth { get; set; } = 1.0;
 }
+
+/// <summary>
+/// Correlation-maximized structural similarity loss (Zhao et al., 2019, arXiv 1910.08711), implemented from the paper:
+/// per pixel and class the e coefficient
+/// <c>e = |(y − μy + C4)/(σy + C4) − (p − μp + C4)/(σp + C4)|</c> compares the target and the prediction normalized by
+/// their local mean μ and standard deviation σ over a <see cref="Window"/>-wide box (clipped to the image); the pairs with
+/// <c>e &gt; β·e_max</c> (e_max: the largest e of the sample) are selected (f = 1), and the loss is
+/// <c>Σ f·e·CE / M</c> with <c>CE = −y·log p</c> (binary cross-entropy per channel with a sigmoid) and <c>M = Σ f</c>,
+/// over the whole batch by default (the paper's mini-batch definition). 0 when nothing is selected. The paper trains
+/// with this plus cross-entropy: stack <c>[CrossEntropy]</c>. Every definition choice is in docs/catalog.md.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class StructuralSimilarityAttribute : LossTermAttribute
+{
+    /// <summary>Selection threshold β in [0, 1]: pixels with e &gt; β·e_max count; default 0.1.</summary>
+    public double Beta { get; set; } = 0.1;
+
+    /// <summary>Stability constant C4 &gt; 0 of the e coefficient; default 0.01 (the paper's value).</summary>
+    public double C4 { get; set; } = 0.01;
+
+    /// <summary>Width in pixels (odd) of the window of the local mean and deviation along every spatial axis; default 3.</summary>
+    public double Window { get; set; } = 3;
+}

@@ -19,6 +19,14 @@ public static class LossArguments
     public static double Percent(double value, string name) =>
         value is > 0 and <= 100 ? value : throw OutOfRange(name, value, "a percent in (0, 100]");
 
+    /// <summary>A finite value &gt; 0.</summary>
+    public static double Positive(double value, string name) =>
+        value > 0 && !double.IsInfinity(value) ? value : throw OutOfRange(name, value, "a finite value > 0");
+
+    /// <summary>An odd whole number &gt;= 1 (a window width in pixels).</summary>
+    public static double OddWindow(double value, string name) =>
+        value >= 1 && value <= int.MaxValue && Math.Floor(value) == value && value % 2 == 1 ? value : throw OutOfRange(name, value, "an odd whole number >= 1");
+
     /// <summary>Any finite value.</summary>
     public static double Finite(double value, string name) =>
         double.IsFinite(value) ? value : throw OutOfRange(name, value, "a finite value");

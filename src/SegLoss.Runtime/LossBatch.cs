@@ -260,6 +260,35 @@ public sealed class LossBatch
     }
 
     /// <summary>
+    /// <c>lmean(e, window)</c>: the mean of per-class maps <c>[N, C, X]</c> over a centred box of <paramref name="window"/>
+    /// pixels per spatial axis, clipped to the image and to the valid (not ignored) pixels.
+    /// </summary>
+    public Tensor LocalMean(Tensor maps, double window) =>
+        Kernels.LocalStatistics.Mean(Spatial(PerClass(maps)), Window(window), SpatialValid()).reshape(Samples, Classes, Pixels);
+
+    /// <summary><c>lstd(e, window)</c>: the standard deviation over the same window as <see cref="LocalMean"/>.</summary>
+    public Tensor LocalDeviation(Tensor maps, double window) =>
+        Kernels.LocalStatistics.StandardDeviation(Spatial(PerClass(maps)), Window(window), SpatialValid()).reshape(Samples, Classes, Pixels);
+
+    /// <summary>
+    /// <c>abovemax(e, beta)</c>: 1 where a per-class map <c>[N, C, X]</c> exceeds β times its largest value over the
+    /// sample's valid pixels and channels, else 0 (ignored pixels 0); no gradient.
+    /// </summary>
+    public Tensor AboveMaximum(Tensor maps, double beta) => Kernels.MaximumSelection.Compute(PerClass(maps), beta, Valid);
+
+    private Tensor Spatial(Tensor maps) => maps.reshape(new[] { Samples, maps.shape[1] }.Concat(SpatialShape).ToArray());
+
+    private Tensor? SpatialValid() => Valid is null ? null : Spatial(Valid);
+
+    private static int Window(double window)
+    {
+        var rounded = Math.Round(window);
+        return rounded == window && rounded is >= 1 and <= int.MaxValue && rounded % 2 == 1
+            ? (int)rounded
+            : throw new ArgumentOutOfRangeException(nameof(window), window, "expected an odd window of at least 1 pixel");
+    }
+
+    /// <summary>
     /// <c>mean32</c>: the mean of a per-class map <c>[N, C, X]</c> over the samples, the given classes and the pixels, as
     /// a float32 tensor's <c>mean()</c> computes it on the CPU (the sum in torch's order, see <see cref="SinglePrecisionSum"/>,
     /// divided in float32); <c>[1, 1]</c>, or per sample <c>[N, 1]</c> under <see cref="Reduction.None"/>. Its gradient is

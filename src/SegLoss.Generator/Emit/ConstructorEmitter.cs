@@ -166,6 +166,8 @@ internal sealed class ConstructorEmitter
         ParameterRange.NonNegative => "NonNegative",
         ParameterRange.UnitInterval => "UnitInterval",
         ParameterRange.Percent => "Percent",
+        ParameterRange.Positive => "Positive",
+        ParameterRange.OddWindow => "OddWindow",
         _ => "Finite",
     };
 

@@ -236,7 +236,7 @@ internal sealed class EvaluateEmitter
     private static string Argument(Expr? expression) =>
         expression is null ? "0.0" : ExprEmitter.Emit(expression, PixelScope.Instance);
 
-    /// <summary>Soft skeletons are costly and several statistics read the same one: each is computed once, into a local.</summary>
+    /// <summary>Spatial operators (soft skeletons, local statistics) are costly and several statistics read the same one: each is computed once, into a local.</summary>
     private static Dictionary<Expr, LocalExpr> WriteSharedSkeletons(SourceWriter w, IEnumerable<Expr?> forms)
     {
         var shared = new Dictionary<Expr, LocalExpr>();
@@ -246,7 +246,14 @@ internal sealed class EvaluateEmitter
             {
                 if (!shared.ContainsKey(node))
                 {
-                    var prefix = ((FunctionExpr)node).Function == Function.Skeleton ? "skeleton" : "erosion";
+                    var prefix = ((FunctionExpr)node).Function switch
+                    {
+                        Function.Skeleton => "skeleton",
+                        Function.HausdorffErosion => "erosion",
+                        Function.LocalMean => "localMean",
+                        Function.LocalDeviation => "localDeviation",
+                        _ => "selected",
+                    };
                     var local = new LocalExpr(prefix + (shared.Count(p => p.Value.Name.StartsWith(prefix, System.StringComparison.Ordinal)) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
                     w.Line($"var {local.Name} = {ExprEmitter.Emit(Replace(node, shared, skipRoot: true), PixelScope.Instance)};");
                     shared[node] = local;

@@ -145,6 +145,17 @@ internal static class ExprEmitter
             return new Code($"batch.HausdorffErosion({arguments[0].Text}, {arguments[1].Text}, {arguments[2].Text})", true, Primary);
         }
 
+        if (function.Function is Function.LocalMean or Function.LocalDeviation or Function.AboveMaximum)
+        {
+            var method = function.Function switch
+            {
+                Function.LocalMean => "LocalMean",
+                Function.LocalDeviation => "LocalDeviation",
+                _ => "AboveMaximum",
+            };
+            return new Code($"batch.{method}({arguments[0].Text}, {arguments[1].Text})", true, Primary);
+        }
+
         if (function.Function is Function.Sign or Function.Sinh)
         {
             var name = FunctionFacts.Name(function.Function);

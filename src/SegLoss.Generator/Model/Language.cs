@@ -150,6 +150,15 @@ internal enum Function
     /// <summary><c>herode(e, K, alpha)</c>: Σk k^α · (e eroded k times), the Hausdorff erosion map, a spatial operator.</summary>
     HausdorffErosion,
 
+    /// <summary><c>lmean(e, window)</c>: the mean of e over a centred box of window pixels per axis (clipped to the image), a spatial operator.</summary>
+    LocalMean,
+
+    /// <summary><c>lstd(e, window)</c>: the standard deviation of e over the same box, a spatial operator.</summary>
+    LocalDeviation,
+
+    /// <summary><c>abovemax(e, beta)</c>: 1 where e exceeds beta times its largest value in the sample, else 0 (no gradient).</summary>
+    AboveMaximum,
+
     // Derivatives, made by the closed-form backward only (no name in the language); each follows torch's backward rule.
 
     /// <summary>The sign of x (abs' derivative).</summary>
@@ -176,8 +185,9 @@ internal enum Function
 
 internal static class SpatialFunctions
 {
-    /// <summary>Functions that read neighbouring pixels, so they need the full per-class map of their first argument.</summary>
-    public static bool IsSpatial(Function function) => function is Function.Skeleton or Function.HausdorffErosion;
+    /// <summary>Functions that read other pixels, so they need the full per-class map of their first argument.</summary>
+    public static bool IsSpatial(Function function) =>
+        function is Function.Skeleton or Function.HausdorffErosion or Function.LocalMean or Function.LocalDeviation or Function.AboveMaximum;
 }
 
 
@@ -196,6 +206,9 @@ internal static class FunctionFacts
         Function.Float32 => "float32",
         Function.Skeleton => "skel",
         Function.HausdorffErosion => "herode",
+        Function.LocalMean => "lmean",
+        Function.LocalDeviation => "lstd",
+        Function.AboveMaximum => "abovemax",
         Function.Sign => "sign",
         Function.Sinh => "sinh",
         Function.PowDerivative => "dpow",
@@ -207,7 +220,7 @@ internal static class FunctionFacts
 
     public static int Arity(Function function) => function switch
     {
-        Function.Min or Function.Max or Function.Skeleton or Function.PowDerivative or Function.MaxDerivative or Function.MinDerivative => 2,
+        Function.Min or Function.Max or Function.Skeleton or Function.LocalMean or Function.LocalDeviation or Function.AboveMaximum or Function.PowDerivative or Function.MaxDerivative or Function.MinDerivative => 2,
         Function.Clamp or Function.HausdorffErosion => 3,
         _ => 1,
     };

@@ -44,6 +44,12 @@ internal enum ParameterRange
     NonNegative,
     UnitInterval,
     Percent,
+
+    /// <summary>A finite value &gt; 0 (a constant that keeps a denominator away from 0).</summary>
+    Positive,
+
+    /// <summary>An odd whole number &gt;= 1 (a window width in pixels).</summary>
+    OddWindow,
 }
 
 /// <summary>A scalar parameter of the generated constructor.</summary>

@@ -49,6 +49,9 @@ internal static class LanguageNames
         ["float32"] = Function.Float32,
         ["skel"] = Function.Skeleton,
         ["herode"] = Function.HausdorffErosion,
+        ["lmean"] = Function.LocalMean,
+        ["lstd"] = Function.LocalDeviation,
+        ["abovemax"] = Function.AboveMaximum,
     };
 
     public static readonly IReadOnlyDictionary<string, Aggregation> Aggregations = new Dictionary<string, Aggregation>

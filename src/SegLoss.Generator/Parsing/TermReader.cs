@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -188,6 +189,8 @@ internal sealed class TermReader
             ParameterRange.NonNegative => (value >= 0 && !double.IsInfinity(value), "a finite value >= 0"),
             ParameterRange.UnitInterval => (value >= 0 && value <= 1, "a value in [0, 1]"),
             ParameterRange.Percent => (value > 0 && value <= 100, "a percent in (0, 100]"),
+            ParameterRange.Positive => (value > 0 && !double.IsInfinity(value), "a finite value > 0"),
+            ParameterRange.OddWindow => (value >= 1 && value <= int.MaxValue && Math.Floor(value) == value && value % 2 == 1, "an odd whole number >= 1"),
             _ => (!double.IsNaN(value), "a number"),
         };
         if (!ok)

@@ -195,3 +195,17 @@ public partial class AnisotropicDistances { }
 [SegLoss(Activation.Sigmoid)]
 [Boundary]
 public partial class SigmoidBoundary { }
+
+[SegLoss(Activation.Softmax)]
+[StructuralSimilarity]
+public partial class StructuralSimilarityLoss { }
+
+[SegLoss(Activation.Sigmoid)]
+[StructuralSimilarity(Beta = 0.2, Window = 5)]
+public partial class SigmoidStructuralSimilarity { }
+
+/// <summary>The paper's training loss: cross-entropy plus the structural similarity loss, per sample, without background.</summary>
+[SegLoss(Activation.Softmax, IncludeBackground = false, BatchStatistics = false)]
+[CrossEntropy]
+[StructuralSimilarity(BatchStatistics = false)]
+public partial class CrossEntropyAndStructuralSimilarity { }

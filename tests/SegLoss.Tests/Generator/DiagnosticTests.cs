@@ -156,6 +156,30 @@ public sealed class DiagnosticTests
         "SEGL020");
 
     [Fact]
+    public void Even_structural_similarity_window() => Single(
+        """
+        [SegLoss] [StructuralSimilarity([|Window = 4|])]
+        public partial class EvenWindow { }
+        """,
+        "SEGL020");
+
+    [Fact]
+    public void Zero_structural_similarity_constant() => Single(
+        """
+        [SegLoss] [StructuralSimilarity([|C4 = 0|])]
+        public partial class ZeroConstant { }
+        """,
+        "SEGL020");
+
+    [Fact]
+    public void Structural_similarity_threshold_above_one() => Single(
+        """
+        [SegLoss] [StructuralSimilarity([|Beta = 1.5|])]
+        public partial class HighThreshold { }
+        """,
+        "SEGL020");
+
+    [Fact]
     public void Negative_class_weight() => Single(
         """
         [SegLoss([|ClassWeights = new[] { 1.0, -2.0 }|])] [Dice]

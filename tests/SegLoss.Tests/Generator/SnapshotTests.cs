@@ -38,6 +38,18 @@ public sealed class SnapshotTests
         "Losses.DiceBoundary.g.cs");
 
     [Fact]
+    public void CrossEntropyAndStructuralSimilarity() => VerifyGenerated(
+        """
+        namespace Losses;
+
+        [SegLoss(Activation.Softmax)]
+        [CrossEntropy]
+        [StructuralSimilarity(Beta = 0.1, C4 = 0.01, Window = 3)]
+        public partial class StructuralCE { }
+        """,
+        "Losses.StructuralCE.g.cs");
+
+    [Fact]
     public void CustomDiceAndFocal() => VerifyGenerated(
         """
         namespace Losses;

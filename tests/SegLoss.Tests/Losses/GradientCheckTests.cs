@@ -47,6 +47,9 @@ public sealed class GradientCheckTests
         new object[] { nameof(HausdorffDTLosses) },
         new object[] { nameof(DistancePenalizedLosses) },
         new object[] { nameof(AnisotropicDistances) },
+        new object[] { nameof(StructuralSimilarityLoss) },
+        new object[] { nameof(SigmoidStructuralSimilarity) },
+        new object[] { nameof(CrossEntropyAndStructuralSimilarity) },
     };
 
     internal static Loss<Tensor, Tensor, Tensor> Create(string name) => name switch
@@ -86,6 +89,9 @@ public sealed class GradientCheckTests
         nameof(HausdorffDTLosses) => new HausdorffDTLosses(),
         nameof(DistancePenalizedLosses) => new DistancePenalizedLosses(),
         nameof(AnisotropicDistances) => new AnisotropicDistances(),
+        nameof(StructuralSimilarityLoss) => new StructuralSimilarityLoss(),
+        nameof(SigmoidStructuralSimilarity) => new SigmoidStructuralSimilarity(),
+        nameof(CrossEntropyAndStructuralSimilarity) => new CrossEntropyAndStructuralSimilarity(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
