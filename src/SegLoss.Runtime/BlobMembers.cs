@@ -289,7 +289,7 @@ internal static unsafe class BlobMembers
 
     /// <summary>
     /// One chunk: the flat indices of its members (into <c>found[chunk]</c>, rented and grown as needed), their count,
-    /// largest id and whether any id is negative. Runs of zero ids are skipped a vector at a time.
+    /// largest id and whether any id is negative. Blocks of zero ids are skipped a vector at a time.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (int Count, long Max, bool Negative) Scan<T>(T* ids, int chunk, long voxels, nint classes, ClassSource source, nint valid, long[][] found)
@@ -303,16 +303,45 @@ internal static unsafe class BlobMembers
         var negative = false;
         long[]? list = null;
         var i = begin;
-        while (i < end)
+        if (Vector256.IsHardwareAccelerated)
         {
-            if (Vector256.IsHardwareAccelerated && i + Vector256<T>.Count <= end && Vector256.Load(ids + i) == Vector256<T>.Zero)
+            // A vector of ids at a time: a block of zeros (most of the image) costs one compare.
+            var width = Vector256<T>.Count;
+            for (; i + width <= end; i += width)
             {
-                i += Vector256<T>.Count;
-                continue;
-            }
+                if (Vector256.Load(ids + i) == Vector256<T>.Zero)
+                {
+                    continue;
+                }
 
+                for (var voxel = i; voxel < i + width; voxel++)
+                {
+                    var id = long.CreateTruncating(ids[voxel]);
+                    negative |= id < 0;
+                    if (id > 0)
+                    {
+                        Visit(voxel, id);
+                    }
+                }
+            }
+        }
+
+        for (; i < end; i++)
+        {
             var id = long.CreateTruncating(ids[i]);
-            if (id > 0 && (validMask == null || validMask[i] != 0) && InClass(classes, source, i))
+            negative |= id < 0;
+            if (id > 0)
+            {
+                Visit(i, id);
+            }
+        }
+
+        return (count, max, negative);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        void Visit(long voxel, long id)
+        {
+            if ((validMask == null || validMask[voxel] != 0) && InClass(classes, source, voxel))
             {
                 if (list is null || count == list.Length)
                 {
@@ -320,18 +349,10 @@ internal static unsafe class BlobMembers
                     found[chunk] = list;
                 }
 
-                list[count++] = i;
+                list[count++] = voxel;
                 max = Math.Max(max, id);
             }
-            else if (id < 0)
-            {
-                negative = true;
-            }
-
-            i++;
         }
-
-        return (count, max, negative);
     }
 
     /// <summary>A rented list twice as long (at least 1024) holding the first <paramref name="count"/> entries.</summary>
