@@ -8,26 +8,49 @@ namespace SegLoss.Runtime;
 internal static class InstancesOfTarget
 {
     /// <summary>
-    /// Instance ids <c>[N, 1, X]</c> (1..K per sample and class, 0 elsewhere) from <paramref name="classes"/>, the class
-    /// of each pixel (-1 for background), with neighbourhoods of the given rank (1 faces, 2 edges, 3 corners).
+    /// Instance ids <c>[N, 1, X]</c> (int32, 1..K per sample and class, 0 elsewhere), with neighbourhoods of the given
+    /// rank (1 faces, 2 edges, 3 corners): the components of <paramref name="foreground"/> (bool) for one channel, else
+    /// of each class 1..C-1 of <paramref name="labels"/> (class indices <c>[N, 1, X]</c>).
     /// </summary>
-    public static Tensor Label(LossBatch batch, Tensor classes, int connectivityRank)
+    public static Tensor Label(LossBatch batch, Tensor? foreground, Tensor? labels, int connectivityRank)
     {
         using var noGrad = no_grad();
         var spatial = new[] { batch.Samples }.Concat(batch.SpatialShape).ToArray();
-        var ids = zeros_like(classes);
+        var shape = new[] { batch.Samples, 1, batch.Pixels };
         var connectivity = Connectivity.FromRank(connectivityRank);
-        for (var c = 0L; c < batch.Classes; c++)
+        if (labels is null)
         {
-            var mask = classes.eq(c);
+            return Components(foreground!.reshape(spatial), connectivity).view(shape);
+        }
+
+        Tensor? ids = null;
+        for (var c = 1L; c < batch.Classes; c++)
+        {
+            var mask = labels.eq(c);
             if (!mask.any().item<bool>())
             {
                 continue;
             }
 
-            ids = ids + ConnectedComponents.Label(mask.reshape(spatial), connectivity).Labels.reshape(classes.shape);
+            // The classes' voxels are disjoint: adding the labelings puts each voxel's id in place.
+            var classIds = Components(mask.reshape(spatial), connectivity).view(shape);
+            ids = ids is null ? classIds : ids.add_(classIds);
         }
 
-        return ids;
+        return ids ?? zeros(shape, ScalarType.Int32, labels.device);
     }
+
+    /// <summary>
+    /// Blob loss's layout of a single channel's components of <paramref name="foreground"/> (bool <c>[N, 1, X]</c>),
+    /// every voxel valid, on the CPU: the members come straight from the labeling's runs, no label volume is written.
+    /// </summary>
+    public static BlobMembers.Layout Layout(LossBatch batch, Tensor foreground, int connectivityRank)
+    {
+        using var noGrad = no_grad();
+        var spatial = new[] { batch.Samples }.Concat(batch.SpatialShape).ToArray();
+        return BlobMembers.FromComponents(foreground.reshape(spatial), Connectivity.FromRank(connectivityRank), batch.Input.dtype);
+    }
+
+    private static Tensor Components(Tensor mask, Connectivity connectivity) =>
+        ConnectedComponents.Label(mask, connectivity, LabelingSettings.Default, ScalarType.Int32).Labels;
 }

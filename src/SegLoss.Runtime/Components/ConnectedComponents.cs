@@ -59,8 +59,17 @@ public static class ConnectedComponents
     /// <exception cref="ArgumentException">Wrong rank or dtype for the connectivity, or a sample over 2³¹ − 1 voxels.</exception>
     public static BatchLabeling Label(Tensor mask, Connectivity connectivity) => Label(mask, connectivity, LabelingSettings.Default);
 
-    internal static BatchLabeling Label(Tensor mask, Connectivity connectivity, LabelingSettings settings)
+    internal static BatchLabeling Label(Tensor mask, Connectivity connectivity, LabelingSettings settings) =>
+        Label(mask, connectivity, settings, ScalarType.Int64);
+
+    /// <summary>The same with int32 or int64 labels (int32 halves the memory written; callers inside the library).</summary>
+    internal static BatchLabeling Label(Tensor mask, Connectivity connectivity, LabelingSettings settings, ScalarType labelType)
     {
+        if (labelType is not (ScalarType.Int32 or ScalarType.Int64))
+        {
+            throw new ArgumentException($"labels are int32 or int64, not {labelType}.", nameof(labelType));
+        }
+
         var spatial = SpatialShape(mask, connectivity);
         var geometry = new LabelingGeometry(spatial, connectivity, nameof(mask));
         var samples = mask.shape[0] <= int.MaxValue
@@ -71,12 +80,19 @@ public static class ConnectedComponents
 
         using var scope = NewDisposeScope();
         var bytes = ForegroundBytes(mask);
-        var labels = empty(mask.shape, ScalarType.Int64);
+        var labels = empty(mask.shape, labelType);
         if ((long)samples * geometry.Voxels > 0)
         {
             unsafe
             {
-                RunLabeler.Label(TensorMemory.Address<byte>(bytes), TensorMemory.Address<long>(labels), samples, geometry, settings, counts, sizes);
+                if (labelType == ScalarType.Int32)
+                {
+                    RunLabeler.Label(TensorMemory.Address<byte>(bytes), TensorMemory.Address<int>(labels), samples, geometry, settings, counts, sizes);
+                }
+                else
+                {
+                    RunLabeler.Label(TensorMemory.Address<byte>(bytes), TensorMemory.Address<long>(labels), samples, geometry, settings, counts, sizes);
+                }
             }
         }
         else
@@ -89,6 +105,30 @@ public static class ConnectedComponents
 
         var result = mask.device_type == DeviceType.CPU ? labels : labels.to(mask.device);
         return new BatchLabeling(result.MoveToOuterDisposeScope(), counts, sizes);
+    }
+
+    /// <summary>
+    /// Labels every sample of a mask (as <see cref="Label(Tensor, Connectivity)"/> reads it) without writing labels: the
+    /// visitor made for the geometry sees each slab's runs with their final labels. Returns counts and sizes per sample.
+    /// </summary>
+    internal static (int[] Counts, int[][] Sizes) VisitRuns(Tensor mask, Connectivity connectivity, Func<LabelingGeometry, IRunVisitor> visitor)
+    {
+        var spatial = SpatialShape(mask, connectivity);
+        var geometry = new LabelingGeometry(spatial, connectivity, nameof(mask));
+        var samples = mask.shape[0] <= int.MaxValue
+            ? (int)mask.shape[0]
+            : throw new ArgumentException($"a batch of {mask.shape[0]} samples is too large.", nameof(mask));
+        var counts = new int[samples];
+        var sizes = new int[samples][];
+        using var scope = NewDisposeScope();
+        var bytes = ForegroundBytes(mask);
+        unsafe
+        {
+            var address = (long)samples * geometry.Voxels > 0 ? TensorMemory.Address<byte>(bytes) : null;
+            RunLabeler.Label(address, samples, geometry, LabelingSettings.Default, counts, sizes, visitor(geometry));
+        }
+
+        return (counts, sizes);
     }
 
     internal static unsafe int Label(ReadOnlySpan<byte> mask, LabelingGeometry geometry, Span<int> labels, int[][]? sizes, LabelingSettings settings)

@@ -27,6 +27,16 @@ internal static unsafe class RunLabeler
     public static void Label<T>(byte* mask, T* labels, int samples, LabelingGeometry geometry, LabelingSettings settings, int[] counts, int[][]? sizes)
         where T : unmanaged, IBinaryInteger<T>
     {
+        var labelsAddress = (nint)labels;
+        Label(mask, samples, geometry, settings, counts, sizes, new LabelWriter<T>(labelsAddress, geometry));
+    }
+
+    /// <summary>
+    /// Labels like <see cref="Label{T}(byte*, T*, int, LabelingGeometry, LabelingSettings, int[], int[][])"/> but writes
+    /// nothing: <paramref name="visitor"/> sees every slab's runs with their final labels instead.
+    /// </summary>
+    public static void Label(byte* mask, int samples, LabelingGeometry geometry, LabelingSettings settings, int[] counts, int[][]? sizes, IRunVisitor visitor)
+    {
         if (samples == 0)
         {
             return;
@@ -54,7 +64,6 @@ internal static unsafe class RunLabeler
             MaxDegreeOfParallelism = (long)samples * geometry.Voxels < settings.SerialBelow ? 1 : settings.MaxDegreeOfParallelism,
         };
         var maskAddress = (nint)mask;
-        var labelsAddress = (nint)labels;
         try
         {
             For(slabs.Length, options, i =>
@@ -72,11 +81,8 @@ internal static unsafe class RunLabeler
                     sizes[sample] = Sizes(geometry, slabs.AsSpan(sample * perSample, perSample), forest, count);
                 }
             });
-            For(slabs.Length, options, i =>
-            {
-                var slab = slabs[i];
-                Write((T*)labelsAddress + (long)slab.Sample * geometry.Voxels, geometry, slab, forests[slab.Sample]);
-            });
+            visitor.Prepare(slabs, counts);
+            For(slabs.Length, options, i => visitor.Visit(slabs[i], forests[slabs[i].Sample]));
         }
         finally
         {
@@ -166,6 +172,16 @@ internal static unsafe class RunLabeler
     }
 
     /// <summary>Pass 2: every voxel of the slab's rows written once, background 0, runs their component's label.</summary>
+    private sealed class LabelWriter<T>(nint labels, LabelingGeometry geometry) : IRunVisitor
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        public void Prepare(SlabRuns[] slabs, int[] counts)
+        {
+        }
+
+        public void Visit(SlabRuns slab, int[] forest) => Write((T*)labels + (long)slab.Sample * geometry.Voxels, geometry, slab, forest);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Write<T>(T* labels, LabelingGeometry geometry, SlabRuns slab, int[] forest)
         where T : unmanaged, IBinaryInteger<T>
@@ -203,4 +219,20 @@ internal static unsafe class RunLabeler
 
         Parallel.For(0, count, options, body);
     }
+}
+
+/// <summary>What the labeling does with the numbered runs (write labels, or collect the voxels of each component).</summary>
+internal interface IRunVisitor
+{
+    /// <summary>
+    /// Once, after every sample's components are numbered: all slabs (sample by sample, each sample's in raster order)
+    /// and the component count of each sample.
+    /// </summary>
+    void Prepare(SlabRuns[] slabs, int[] counts);
+
+    /// <summary>
+    /// Per slab, in parallel: run <c>i</c> of the slab belongs to component <c>forest[slab.Offset + i]</c> (1..K). The
+    /// forest is returned to the pool afterwards.
+    /// </summary>
+    void Visit(SlabRuns slab, int[] forest);
 }

@@ -11,6 +11,10 @@ public static class CaseCatalog
 {
     public static IEnumerable<Func<BenchmarkCase>> All => LossCases.All.Concat(new Func<BenchmarkCase>[]
     {
+        () => new BlobCase(30, given: false),
+        () => new BlobCase(30, given: true),
+        () => new BlobCase(300, given: false),
+        () => new BlobCase(300, given: true),
         () => new LabelCases.Tensor3D(Connectivity.C26),
         () => new LabelCases.Tensor3D(Connectivity.C6),
         () => new LabelCases.Array3D(),

@@ -95,4 +95,53 @@ public static class NaiveLosses
 
         return total! / classes;
     }
+
+    /// <summary>MONAI DiceLoss(sigmoid=False) on probabilities <c>[N, C, *spatial]</c> and a dense target: per sample and class, mean.</summary>
+    public static Tensor ProbabilityDice(Tensor probabilities, Tensor target)
+    {
+        var axes = SpatialAxes(probabilities);
+        var intersection = (probabilities * target).sum(axes);
+        var denominator = probabilities.sum(axes) + target.sum(axes);
+        return (1 - (2 * intersection + 1e-5) / (denominator + 1e-5)).mean();
+    }
+
+    /// <summary>
+    /// blob_loss (Kofler et al.) as its reference composes it, with the probabilities masked: the main Dice
+    /// (MONAI DiceLoss(sigmoid=True)) on the whole target, plus compute_blob_loss_multi's Python loop — per sample, the
+    /// ids of <c>torch.unique</c> of the instance map, and per id a whole-volume soft Dice of the sigmoid with the other
+    /// instances zeroed against that instance alone; the mean over the ids, then over the samples.
+    /// </summary>
+    public static Tensor BlobDice(Tensor logits, Tensor target, Tensor instances, double mainWeight, double blobWeight)
+    {
+        var main = ProbabilityDice(logits.sigmoid(), target);
+        var probabilities = logits.sigmoid();
+        Tensor? blobSum = null;
+        for (var n = 0; n < logits.shape[0]; n++)
+        {
+            var label = instances[n..(n + 1)];
+            var sample = probabilities[n..(n + 1)];
+            Tensor? sampleSum = null;
+            var count = 0;
+            var (ids, _, _) = label.unique();
+            foreach (var id in ids.data<long>().ToArray())
+            {
+                if (id == 0)
+                {
+                    continue;
+                }
+
+                // label_mask = ~(label > 0); label_mask[label == id] = 1; the_label = (label == id).int()
+                var own = label.eq(id);
+                var keep = label.le(0).logical_or(own);
+                var value = ProbabilityDice(sample * keep, own.to_type(ScalarType.Float32));
+                sampleSum = sampleSum is null ? value : sampleSum + value;
+                count++;
+            }
+
+            var sampleMean = sampleSum! / count;
+            blobSum = blobSum is null ? sampleMean : blobSum + sampleMean;
+        }
+
+        return mainWeight * main + blobWeight * (blobSum! / logits.shape[0]);
+    }
 }

@@ -30,6 +30,9 @@ public abstract class RatioCase : BenchmarkCase
 
     /// <summary>The same loss as separate modules, each with its own activation and one-hot (as MONAI composes it).</summary>
     public abstract void RunNaive();
+
+    /// <summary>Warm-up runs of <see cref="RunNaive"/> before it is timed; fewer for naive compositions that take seconds.</summary>
+    public virtual int NaiveWarmUps => Measure.WarmUps;
 }
 
 /// <summary>A kernel case without a loss: prints <c>TIME case=... ms=...</c>.</summary>

@@ -12,10 +12,10 @@ public static class Measure
     public const int WarmUps = 15;
     public const int Runs = 9;
 
-    /// <summary>The median time of <see cref="Runs"/> runs in milliseconds, after <see cref="WarmUps"/> warm-ups.</summary>
-    public static double MedianMilliseconds(Action run, int runs = Runs)
+    /// <summary>The median time of <paramref name="runs"/> runs in milliseconds, after <paramref name="warmUps"/> warm-ups.</summary>
+    public static double MedianMilliseconds(Action run, int runs = Runs, int warmUps = WarmUps)
     {
-        for (var i = 0; i < WarmUps; i++)
+        for (var i = 0; i < warmUps; i++)
         {
             run();
         }

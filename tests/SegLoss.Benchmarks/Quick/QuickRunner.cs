@@ -39,7 +39,7 @@ public static class QuickRunner
             {
                 var unit = Measure.MedianMilliseconds(() => Unit(ratio.Logits));
                 var ms = Measure.MedianMilliseconds(ratio.Run);
-                var naive = Measure.MedianMilliseconds(ratio.RunNaive);
+                var naive = Measure.MedianMilliseconds(ratio.RunNaive, warmUps: ratio.NaiveWarmUps);
                 lines.Add(() => FormattableString.Invariant(
                     $"RATIO case={ratio.Name} unit_ms={unit:F2} ms={ms:F2} ratio={ms / unit:F2} naive_ratio={naive / unit:F2} peak_mem_x={PeakRatio(ratio)}"));
             }

@@ -142,6 +142,72 @@ public sealed class BlobTests
         Assert.Equal(new long[] { 1 }, new MultiClassBlob(reduction: Reduction.None).call(logits, labels).shape);
     }
 
+    /// <summary>
+    /// The CPU scan of the instance voxels and the tensor operations kept for other devices give the same layout: the
+    /// same values and gradients, bit for bit (float32 and float64; components, instance maps with gaps and with ids
+    /// too large for a count table, several classes with an ignore index, one channel of class indices).
+    /// </summary>
+    [Theory]
+    [InlineData(ScalarType.Float32)]
+    [InlineData(ScalarType.Float64)]
+    public void The_cpu_scan_and_tensor_operations_agree(ScalarType type)
+    {
+        using var scope = NewDisposeScope();
+        var target = BinaryTarget(emptySample: true).to_type(type);
+        var logits = randn(target.shape, type, generator: new TorchSharp.torch.Generator(12)) * 2;
+        var components = ConnectedComponents.Label(target.squeeze(1), Connectivity.Full).Labels;
+        var gaps = (components * 7 + components.gt(0).to_type(ScalarType.Int64) * 3).to_type(ScalarType.Int32);
+        var large = components * 1_000_000_007L;
+        var labels = LossHarness.Labels(new long[] { 2, 7, 8 }, 3, seed: 43);
+        var ignored = where(rand(labels.shape, generator: new TorchSharp.torch.Generator(44)).lt(0.2), full_like(labels, 9L), labels);
+        var multiLogits = LossHarness.Logits(labels, 3, seed: 45, type);
+        var oneChannel = where(rand(new long[] { 3, 9, 9 }, generator: new TorchSharp.torch.Generator(46)).lt(0.5), full_like(components, 9L), zeros_like(components));
+        using var blob = new BlobDice();
+        using var logitMasking = new BlobDiceLogitMasking(reduction: Reduction.None);
+        using var multi = new MultiClassBlob(ignore_index: 9);
+        using var oneChannelBlob = new BlobDice(ignore_index: 9);
+        var cases = new (System.Func<Tensor, Tensor> Loss, Tensor Input)[]
+        {
+            (z => blob.call(z, target), logits),
+            (z => blob.forward(z, target, gaps), logits),
+            (z => blob.forward(z, target, large), logits),
+            (z => logitMasking.call(z, target).sum(), logits),
+            (z => multi.call(z, ignored), multiLogits),
+            (z => multi.forward(z, ignored, gaps.narrow(0, 0, 2).narrow(1, 0, 7).narrow(2, 0, 8)), multiLogits),
+            (z => oneChannelBlob.call(z, oneChannel), logits),
+        };
+        foreach (var (loss, input) in cases)
+        {
+            var (value, gradient) = LossHarness.ValueAndGradient(loss, input);
+            double tensorValue;
+            double[] tensorGradient;
+            using (SegLoss.Runtime.BlobMembers.TensorOperationsOnly())
+            {
+                (tensorValue, tensorGradient) = LossHarness.ValueAndGradient(loss, input);
+            }
+
+            Assert.Equal(tensorValue, value);
+            Assert.Equal(tensorGradient, gradient);
+        }
+    }
+
+    [Fact]
+    public void A_negative_instance_id_is_an_argument_error_on_either_path()
+    {
+        using var scope = NewDisposeScope();
+        using var loss = new BlobDice();
+        var target = BinaryTarget(emptySample: false);
+        var logits = randn(target.shape, ScalarType.Float64);
+        var instances = ConnectedComponents.Label(target.squeeze(1), Connectivity.Full).Labels;
+        instances[1, 4, 4] = tensor(-2L);
+        Assert.Throws<System.ArgumentException>(() => loss.forward(logits, target, instances));
+        Assert.Throws<System.ArgumentException>(() => loss.forward(logits, target, instances.to_type(ScalarType.Int16)));
+        using (SegLoss.Runtime.BlobMembers.TensorOperationsOnly())
+        {
+            Assert.Throws<System.ArgumentException>(() => loss.forward(logits, target, instances));
+        }
+    }
+
     private sealed class Loss : System.IDisposable
     {
         private readonly TorchSharp.Loss<Tensor, Tensor, Tensor> _inner;
