@@ -19,7 +19,9 @@ internal sealed class QuantityUsage
         Collect(Terms, plan.Terms.Select(t => t.Expression).ToArray());
         UsesClassCount = Everything.Any(q => q.Kind == Quantity.ClassCount) ||
             plan.Statistics.Any(s => new[] { s.EveryClass, s.TrueClass, s.Pixel, s.Dense }
-                .Any(e => e is not null && Algebra.Any(e, n => n is AggregateExpr { Aggregation: Aggregation.SumAllClasses })));
+                .Any(e => e is not null && Algebra.Any(e, n => n is AggregateExpr { Aggregation: Aggregation.SumAllClasses }))) ||
+            plan.Statistics.Any(s => new[] { s.BlobAtOne, s.BlobMasked }
+                .Any(e => e is not null && Algebra.Any(e, n => n is QuantityExpr { Kind: Quantity.ClassCount }))); // a masked logit's 1/C
     }
 
     /// <summary>The quantities some class-index and dense expressions read (the closed-form backward's).</summary>

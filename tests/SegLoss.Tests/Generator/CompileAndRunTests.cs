@@ -54,6 +54,9 @@ public sealed class CompileAndRunTests
                     yield return (Next(), $"{head} [Dice] [Focal(Activation = Activation.Sigmoid, Alpha = 0.25, ClassWeights = new[] {{ 1.0, 2.0, 3.0 }})]");
                 }
 
+                yield return (Next(), $"{head} [Dice] [Blob]");
+                yield return (Next(), $"{head} [Tversky(Alpha = 0.3, Beta = 0.7)] [Blob(Masking = BlobMasking.Logits, MainWeight = 2)]");
+
                 foreach (var expression in Expressions)
                 {
                     var parameter = System.Text.RegularExpressions.Regex.IsMatch(expression, @"\bs\b") ? " [Param(\"s\", 1.5)]" : "";
