@@ -40,7 +40,8 @@ public sealed class ClDiceAttribute : LossTermAttribute
 }
 
 /// <summary>
-/// Correlation-maximized structural similarity loss (Zhao et al., 2019, arXiv 1910.08711), implemented from the paper:
+/// Correlation-maximized structural similarity loss (Zhao et al., 2019, arXiv 1910.08711), implemented from its equations
+/// as Jadon's loss survey quotes them (the paper's method section was not available to us; check the choices below):
 /// per pixel and class the e coefficient
 /// <c>e = |(y − μy + C4)/(σy + C4) − (p − μp + C4)/(σp + C4)|</c> compares the target and the prediction normalized by
 /// their local mean μ and standard deviation σ over a <see cref="Window"/>-wide box (clipped to the image); the pairs with

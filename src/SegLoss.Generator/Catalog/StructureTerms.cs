@@ -61,7 +61,7 @@ internal static class StructureTerms
                 (choice.Activation == Model.Activation.Sigmoid ? "-(y*logp + (1 - y)*log(1 - p))" : "-(y*logp)") +
                 $")) / max(sumc(sumx(abovemax({StructureCoefficient}, beta))), 1)"),
             BatchStatisticsDefault: true,
-            "Correlation-maximized structural similarity loss (Zhao et al., 2019), from the paper (no library implements it). " +
+            "Correlation-maximized structural similarity loss (Zhao et al., 2019; no library implements it), from its equations as Jadon's survey quotes them (the paper's text was not available to us). " +
             "e = |(y - mu_y + C4)/(sigma_y + C4) - (p - mu_p + C4)/(sigma_p + C4)| per pixel and class, with C4 in numerator and " +
             "denominator as the paper's equation is quoted (Jadon's survey); mu and sigma are the local mean and population standard " +
             "deviation over a centred Window-wide box (uniform weights; the paper does not fix the window), clipped to the image and " +
