@@ -60,11 +60,16 @@ internal static class ClassIndexForms
         var masked = Algebra.Rewrite(SetTarget(values, 0), node => node switch
         {
             QuantityExpr { Kind: Quantity.Probability } q => Probability(q.Activation),
-            QuantityExpr { Kind: Quantity.LogProbability } q => new FunctionExpr(Function.Log, new[] { Probability(q.Activation) }.ToEquatableArray()),
+            QuantityExpr { Kind: Quantity.LogProbability } q => LogOf(Probability(q.Activation)),
             QuantityExpr { Kind: Quantity.LogComplement } q => new FunctionExpr(Function.Log, new Expr[] { new BinaryExpr(BinaryOperator.Subtract, Algebra.One, Probability(q.Activation)) }.ToEquatableArray()),
             _ => null,
         });
         return Algebra.Simplify(masked);
+
+        // log 0 is -100 as torch's BCELoss clamps it (blob_loss scores masked probabilities with it): a term whose
+        // coefficient of log p is 0 (no label smoothing) stays finite.
+        static Expr LogOf(Expr probability) =>
+            Algebra.IsNumber(probability, 0) ? new NumberExpr(-100) : new FunctionExpr(Function.Log, new[] { probability }.ToEquatableArray());
     }
 
     /// <summary>A spatial operator (<c>skel</c>) reads the full map of its operand, built once per operator.</summary>

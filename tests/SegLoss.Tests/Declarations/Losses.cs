@@ -209,3 +209,8 @@ public partial class SigmoidStructuralSimilarity { }
 [CrossEntropy]
 [StructuralSimilarity(BatchStatistics = false)]
 public partial class CrossEntropyAndStructuralSimilarity { }
+
+[SegLoss(Activation.Sigmoid)]
+[BinaryCrossEntropy]
+[Blob]
+public partial class BlobBinaryCrossEntropy { }

@@ -82,6 +82,54 @@ public sealed class BlobTests
     }
 
     [Fact]
+    public void Blob_BCE_with_masked_probabilities_equals_the_loop_with_torch_BCE()
+    {
+        // Masked voxels have probability 0, where log p is -inf; torch's BCELoss (which blob_loss uses) clamps the log
+        // at -100, so the loop is finite, and so is the blob term (its coefficient of log p there is 0).
+        using var scope = NewDisposeScope();
+        using var loss = new BlobBinaryCrossEntropy();
+        var target = BinaryTarget(emptySample: true);
+        var logits = randn(target.shape, ScalarType.Float64, generator: new TorchSharp.torch.Generator(6)) * 2;
+        Tensor Loop(Tensor x)
+        {
+            var instances = ConnectedComponents.Label(target.squeeze(1), Connectivity.Full).Labels;
+            Tensor? blobSum = null;
+            var samples = 0;
+            for (var n = 0; n < target.shape[0]; n++)
+            {
+                var count = (int)instances[n].max().item<long>();
+                if (count == 0)
+                {
+                    continue;
+                }
+
+                samples++;
+                Tensor? sampleSum = null;
+                for (var k = 1; k <= count; k++)
+                {
+                    var keep = instances[n].eq(0).logical_or(instances[n].eq(k)).unsqueeze(0).unsqueeze(0).to_type(x.dtype);
+                    var own = instances[n].eq(k).unsqueeze(0).unsqueeze(0).to_type(x.dtype);
+                    var value = TorchSharp.torch.nn.functional.binary_cross_entropy(x[n..(n + 1)].sigmoid() * keep, own);
+                    sampleSum = sampleSum is null ? value : sampleSum + value;
+                }
+
+                blobSum = blobSum is null ? sampleSum! / count : blobSum + (sampleSum! / count);
+            }
+
+            return 2 * TorchSharp.torch.nn.functional.binary_cross_entropy_with_logits(x, target) + (blobSum! / samples);
+        }
+
+        var (value, gradient) = LossHarness.ValueAndGradient(x => loss.call(x, target), logits);
+        var (expected, expectedGradient) = LossHarness.ValueAndGradient(Loop, logits);
+        Assert.True(double.IsFinite(value));
+        Assert.Equal(expected, value, 12);
+        for (var i = 0; i < gradient.Length; i++)
+        {
+            Assert.Equal(expectedGradient[i], gradient[i], 12);
+        }
+    }
+
+    [Fact]
     public void A_batch_without_instances_keeps_only_the_main_term()
     {
         using var scope = NewDisposeScope();
