@@ -82,7 +82,7 @@ internal sealed class BackwardEmitter
         for (var i = 0; i < steps.Count; i++)
         {
             var (local, value) = steps[i];
-            var code = $"{KnownSymbols.ScopedResult}.Of(() => {ExprEmitter.Emit(value, PixelScope.Instance)})";
+            var code = $"{KnownSymbols.ScopedResult}.Of(() => {Fused(value) ?? ExprEmitter.Emit(value, PixelScope.Instance)})";
             w.Line(local == "dz" ? $"dz = {code};" : $"var {local} = {code};");
             var dead = steps.Take(i)
                 .Select(s => s.Local)
@@ -92,6 +92,36 @@ internal sealed class BackwardEmitter
             {
                 w.Line(string.Concat(dead.Select(name => $"{name}.Dispose(); ")).TrimEnd() + " // not read again");
             }
+        }
+    }
+
+    /// <summary>
+    /// The chain through the activation in place, when a step is one of its plain forms (adjoints are step locals, so
+    /// tensors): <c>dp·p + dlogp</c>, <c>d - p·Σc d</c>, <c>dp·p·(1 - p)</c>. Null for any other form.
+    /// </summary>
+    private static string? Fused(Expr value)
+    {
+        string Code(Expr e) => ExprEmitter.Emit(e, PixelScope.Instance);
+        static bool IsP(Expr e) => e is QuantityExpr { Kind: Quantity.Probability };
+        static (Expr X, Expr P)? TimesP(Expr e) => e switch
+        {
+            BinaryExpr { Operator: BinaryOperator.Multiply, Left: LocalExpr x, Right: var p } when IsP(p) => (x, p),
+            BinaryExpr { Operator: BinaryOperator.Multiply, Left: var p, Right: LocalExpr x } when IsP(p) => (x, p),
+            _ => null,
+        };
+
+        switch (value)
+        {
+            case BinaryExpr { Operator: BinaryOperator.Add, Left: var product, Right: LocalExpr y } when TimesP(product) is { } t:
+                return $"{KnownSymbols.ActivationChain}.ProductPlus({Code(t.P)}, {Code(t.X)}, {Code(y)})";
+            case BinaryExpr { Operator: BinaryOperator.Subtract, Left: LocalExpr d, Right: BinaryExpr { Operator: BinaryOperator.Multiply, Left: var p, Right: AggregateExpr { Aggregation: Aggregation.SumAllClasses } sum } }
+                when IsP(p):
+                return $"{KnownSymbols.ActivationChain}.MinusProduct({Code(d)}, {Code(p)}, {Code(sum)})";
+            case BinaryExpr { Operator: BinaryOperator.Multiply, Left: var product, Right: BinaryExpr { Operator: BinaryOperator.Subtract, Left: NumberExpr { Value: 1 }, Right: var p } }
+                when TimesP(product) is { } t && t.P.Equals(p):
+                return $"{KnownSymbols.ActivationChain}.SigmoidSlope({Code(t.X)}, {Code(p)})";
+            default:
+                return null;
         }
     }
 

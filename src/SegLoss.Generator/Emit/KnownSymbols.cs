@@ -13,6 +13,7 @@ internal static class KnownSymbols
     public const string LossBatch = "global::SegLoss.Runtime.LossBatch";
     public const string LossBatchOptions = "global::SegLoss.Runtime.LossBatchOptions";
     public const string ScopedResult = "global::SegLoss.Runtime.ScopedResult";
+    public const string ActivationChain = "global::SegLoss.Runtime.ActivationChain";
     public const string LossTerms = "global::SegLoss.Runtime.LossTerms";
     public const string BlobLayout = "global::SegLoss.Runtime.BlobLayout";
     public const string StatisticsNode = "global::SegLoss.Runtime.StatisticsNode";

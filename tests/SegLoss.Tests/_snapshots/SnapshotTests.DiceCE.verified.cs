@@ -224,9 +224,9 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
             var wt = batch.AtTrueClass(w);
             var dp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gP, batch.AtTrueClass(gTP)));
             var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gS1 * (wPixel * (_label_smoothing / C)), gS1 * (wt * (1.0 - _label_smoothing))));
-            var d = global::SegLoss.Runtime.ScopedResult.Of(() => dp * p + dlogp);
+            var d = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.ProductPlus(p, dp, dlogp));
             dp.Dispose(); dlogp.Dispose(); // not read again
-            dz = global::SegLoss.Runtime.ScopedResult.Of(() => d - p * d.sum(1, keepdim: true));
+            dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProduct(d, p, d.sum(1, keepdim: true)));
             d.Dispose(); // not read again
         }
         else
@@ -235,9 +235,9 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
             var y = batch.Target;
             var dp = global::SegLoss.Runtime.ScopedResult.Of(() => gTP * y + gP);
             var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => gS1 * (wPixel * (_label_smoothing / C)) + gS1 * (wPixel * (1.0 - _label_smoothing)) * y);
-            var d = global::SegLoss.Runtime.ScopedResult.Of(() => dp * p + dlogp);
+            var d = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.ProductPlus(p, dp, dlogp));
             dp.Dispose(); dlogp.Dispose(); // not read again
-            dz = global::SegLoss.Runtime.ScopedResult.Of(() => d - p * d.sum(1, keepdim: true));
+            dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProduct(d, p, d.sum(1, keepdim: true)));
             d.Dispose(); // not read again
         }
         return batch.InputGradient(dz);

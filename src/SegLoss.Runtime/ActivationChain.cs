@@ -1,0 +1,33 @@
+using System;
+using static TorchSharp.torch;
+
+namespace SegLoss.Runtime;
+
+/// <summary>
+/// The last steps of a closed-form backward (through the activation) with one fresh full-size tensor each, computed in
+/// place: <c>p</c> is the activation's output <c>[N, C, X]</c>, so a product with it has the full shape and is new.
+/// </summary>
+public static class ActivationChain
+{
+    /// <summary><c>x·p + y</c> (the softmax's <c>d = dp·p + dlogp</c>); <paramref name="y"/> may be null (0).</summary>
+    public static Tensor ProductPlus(Tensor p, Tensor x, Tensor? y)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        var result = p.mul(x);
+        return y is null ? result : result.add_(y);
+    }
+
+    /// <summary><c>d - p·s</c> (the softmax's <c>dz = d - p·Σc d</c>).</summary>
+    public static Tensor MinusProduct(Tensor d, Tensor p, Tensor s)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        return p.mul(s).neg_().add_(d);
+    }
+
+    /// <summary><c>x·p·(1 - p)</c> (the sigmoid's <c>dz</c> from <c>dp</c>).</summary>
+    public static Tensor SigmoidSlope(Tensor x, Tensor p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        return p.neg().add_(1).mul_(p).mul_(x);
+    }
+}
