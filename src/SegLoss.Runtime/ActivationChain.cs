@@ -5,15 +5,19 @@ namespace SegLoss.Runtime;
 
 /// <summary>
 /// The last steps of a closed-form backward (through the activation) with one fresh full-size tensor each, computed in
-/// place: <c>p</c> is the activation's output <c>[N, C, X]</c>, so a product with it has the full shape and is new.
+/// place: <c>p</c> (the activation's output) and a dense target are <c>[N, C, X]</c>, so a product with either has the
+/// full shape and is new.
 /// </summary>
 public static class ActivationChain
 {
-    /// <summary><c>x·p + y</c> (the softmax's <c>d = dp·p + dlogp</c>); <paramref name="y"/> may be null (0).</summary>
-    public static Tensor ProductPlus(Tensor p, Tensor x, Tensor? y)
+    /// <summary>
+    /// <c>x·full + y</c> (the softmax's <c>d = dp·p + dlogp</c>, a dense target's <c>dp = g·y + h</c>), where
+    /// <paramref name="full"/> has the full shape; <paramref name="y"/> may be null (0).
+    /// </summary>
+    public static Tensor ProductPlus(Tensor full, Tensor x, Tensor? y)
     {
-        ArgumentNullException.ThrowIfNull(p);
-        var result = p.mul(x);
+        ArgumentNullException.ThrowIfNull(full);
+        var result = full.mul(x);
         return y is null ? result : result.add_(y);
     }
 

@@ -96,23 +96,27 @@ internal sealed class BackwardEmitter
     }
 
     /// <summary>
-    /// The chain through the activation in place, when a step is one of its plain forms (adjoints are step locals, so
-    /// tensors): <c>dp·p + dlogp</c>, <c>d - p·Σc d</c>, <c>dp·p·(1 - p)</c>. Null for any other form.
+    /// The chain through the activation in place, when a step is one of its plain forms (adjoints and statistic
+    /// gradients are tensors; p and a dense y are full-size): <c>dp·p + dlogp</c> (and <c>g·y + h</c>),
+    /// <c>d - p·Σc d</c>, <c>dp·p·(1 - p)</c>. Null for any other form.
     /// </summary>
     private static string? Fused(Expr value)
     {
         string Code(Expr e) => ExprEmitter.Emit(e, PixelScope.Instance);
         static bool IsP(Expr e) => e is QuantityExpr { Kind: Quantity.Probability };
-        static (Expr X, Expr P)? TimesP(Expr e) => e switch
+        static bool IsFull(Expr e) => e is QuantityExpr { Kind: Quantity.Probability or Quantity.Target };
+        static bool IsTensor(Expr e) => e is LocalExpr or GradientExpr;
+        static (Expr X, Expr P)? TimesFull(Expr e) => e switch
         {
-            BinaryExpr { Operator: BinaryOperator.Multiply, Left: LocalExpr x, Right: var p } when IsP(p) => (x, p),
-            BinaryExpr { Operator: BinaryOperator.Multiply, Left: var p, Right: LocalExpr x } when IsP(p) => (x, p),
+            BinaryExpr { Operator: BinaryOperator.Multiply, Left: var x, Right: var p } when IsTensor(x) && IsFull(p) => (x, p),
+            BinaryExpr { Operator: BinaryOperator.Multiply, Left: var p, Right: var x } when IsTensor(x) && IsFull(p) => (x, p),
             _ => null,
         };
+        static (Expr X, Expr P)? TimesP(Expr e) => TimesFull(e) is { } t && IsP(t.P) ? t : null;
 
         switch (value)
         {
-            case BinaryExpr { Operator: BinaryOperator.Add, Left: var product, Right: LocalExpr y } when TimesP(product) is { } t:
+            case BinaryExpr { Operator: BinaryOperator.Add, Left: var product, Right: var y } when IsTensor(y) && TimesFull(product) is { } t:
                 return $"{KnownSymbols.ActivationChain}.ProductPlus({Code(t.P)}, {Code(t.X)}, {Code(y)})";
             case BinaryExpr { Operator: BinaryOperator.Subtract, Left: LocalExpr d, Right: BinaryExpr { Operator: BinaryOperator.Multiply, Left: var p, Right: AggregateExpr { Aggregation: Aggregation.SumAllClasses } sum } }
                 when IsP(p):

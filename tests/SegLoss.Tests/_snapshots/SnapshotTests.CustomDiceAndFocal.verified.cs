@@ -232,7 +232,7 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
             var y = batch.Target;
             var logpt = (y * logp).sum(1, keepdim: true);
             var log1mpt = batch.LogComplementAtTrueClass(logp);
-            var dp = global::SegLoss.Runtime.ScopedResult.Of(() => gTP * y + gP);
+            var dp = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.ProductPlus(y, gTP, gP));
             var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => gS1 * (wPixel * y).sum(1, keepdim: true) * logpt * (_gamma * log1mpt).exp() * _gamma * global::SegLoss.Runtime.ExpressionOps.ExpNonPositive(logp + (1.0 - y).log() - log1mpt) + y * (gS1 * (wPixel * y).sum(1, keepdim: true) * (_gamma * log1mpt).exp()));
             var d = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.ProductPlus(p, dp, dlogp));
             dp.Dispose(); dlogp.Dispose(); // not read again

@@ -233,7 +233,7 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
         {
             // One-hot, soft or binary target [N, C, X].
             var y = batch.Target;
-            var dp = global::SegLoss.Runtime.ScopedResult.Of(() => gTP * y + gP);
+            var dp = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.ProductPlus(y, gTP, gP));
             var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => gS1 * (wPixel * (_label_smoothing / C)) + gS1 * (wPixel * (1.0 - _label_smoothing)) * y);
             var d = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.ProductPlus(p, dp, dlogp));
             dp.Dispose(); dlogp.Dispose(); // not read again
