@@ -53,6 +53,29 @@ public sealed class CpuKernelTests
     }
 
     [Theory]
+    [InlineData(nameof(SoftmaxFocalGammaHalf))]
+    [InlineData(nameof(DiceCE))]
+    public void Kernel_equals_the_tensor_path_at_saturated_logits(string name)
+    {
+        // pt rounds to 1 (right at ±100) or to 0 (wrong): log(1 - pt) comes from the other classes' logsumexp.
+        using var scope = NewDisposeScope();
+        using var loss = GradientCheckTests.Create(name);
+        var labels = LossHarness.Labels(new long[] { 2, 50, 50 }, 3, seed: 21);
+        var logits = (LossHarness.OneHot(labels, 3) * 200 - 100).contiguous();
+        logits[0, TensorIndex.Colon, 0, TensorIndex.Slice(0, 25)] = tensor(new[] { -100.0, 100.0, -100.0 }).view(3, 1); // wrong and sure
+
+        var kernel = Run(loss, logits, labels);
+        var tensorPath = RunTensorPath(loss, logits, labels);
+
+        Assert.True(double.IsFinite(kernel.Value));
+        Assert.True(Math.Abs(kernel.Value - tensorPath.Value) <= 1e-12 * Math.Max(1, Math.Abs(tensorPath.Value)), $"{kernel.Value} != {tensorPath.Value}");
+        var scale = tensorPath.Gradient.Max(Math.Abs);
+        Assert.All(Enumerable.Range(0, kernel.Gradient.Length), i => Assert.True(
+            Math.Abs(kernel.Gradient[i] - tensorPath.Gradient[i]) <= 1e-10 * Math.Max(scale, Math.Abs(tensorPath.Gradient[i])),
+            $"{name}: gradient[{i}] {kernel.Gradient[i]} != {tensorPath.Gradient[i]}"));
+    }
+
+    [Theory]
     [MemberData(nameof(Losses))]
     public void Kernel_follows_the_tensor_path_in_float32(string name)
     {

@@ -279,39 +279,45 @@ public readonly ref struct KernelChunk<T>
 
     /// <summary>
     /// log(1 - pt) under a softmax, from log p: the logsumexp of the other classes at each pixel, exact where pt rounds
-    /// to 1 (as <see cref="LossBatch.LogComplementAtTrueClass"/>).
+    /// to 1 (as <see cref="LossBatch.LogComplementAtTrueClass"/>). Vectorized over the pixels: each class's log p with
+    /// the true class's entry set to -∞, their maximum m, then m + log Σc exp(· - m).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void LogComplementAtTrueClass(ClassRows<T> logp, Span<T> destination)
     {
-        for (var i = 0; i < Length; i++)
+        var others = Scratch.PerClass(Classes);
+        var labels = Labels;
+        for (var c = 0; c < Classes; c++)
         {
-            var t = (int)Labels[i];
-            var max = T.NegativeInfinity;
-            for (var c = 0; c < Classes; c++)
+            var source = logp[c];
+            var row = others[c];
+            for (var i = 0; i < row.Length; i++)
             {
-                if (c != t && logp[c][i] > max)
-                {
-                    max = logp[c][i];
-                }
+                row[i] = labels[i] == c ? T.NegativeInfinity : source[i];
             }
+        }
 
-            if (T.IsNegativeInfinity(max))
-            {
-                destination[i] = max;
-                continue;
-            }
+        var max = destination;
+        others[0].CopyTo(max);
+        for (var c = 1; c < Classes; c++)
+        {
+            TP.Max(max, others[c], max);
+        }
 
-            var sum = T.Zero;
-            for (var c = 0; c < Classes; c++)
-            {
-                if (c != t)
-                {
-                    sum += T.Exp(logp[c][i] - max);
-                }
-            }
+        var sum = Scratch.Pixel();
+        sum.Clear();
+        for (var c = 0; c < Classes; c++)
+        {
+            TP.Subtract(others[c], max, others[c]);
+            TP.Exp(others[c], others[c]);
+            TP.Add(sum, others[c], sum);
+        }
 
-            destination[i] = max + T.Log(sum);
+        TP.Log(sum, sum);
+        for (var i = 0; i < max.Length; i++)
+        {
+            // Every other class at -∞ (or a single class): log(1 - pt) is -∞, not the NaN of -∞ - (-∞).
+            max[i] = T.IsNegativeInfinity(max[i]) ? max[i] : max[i] + sum[i];
         }
     }
 
