@@ -252,13 +252,10 @@ public readonly ref struct KernelChunk<T>
         sum.Clear();
         for (var c = 0; c < Classes; c++)
         {
-            TP.Subtract(Logits(c), max, p[c]);
-            if (withLog)
-            {
-                p[c].CopyTo(logp[c]);
-            }
-
-            TP.Exp(p[c], p[c]);
+            // z - max goes to log p's row when there is one (log p = z - max - log Σ), and is exponentiated from there.
+            var shifted = withLog ? logp[c] : p[c];
+            TP.Subtract(Logits(c), max, shifted);
+            TP.Exp(shifted, p[c]);
             TP.Add(sum, p[c], sum);
         }
 
