@@ -25,8 +25,7 @@ internal static unsafe class BlobMembers
     /// <summary>Above this many (sample, class, id) keys the rows come from sorting the member keys, not a count table.</summary>
     internal const long MaxKeyTable = 1L << 22;
 
-    [ThreadStatic]
-    private static int _tensorOperationsOnly;
+    private static readonly ThreadSwitch _tensorOperationsOnly = new();
 
     /// <summary>Which pixels lie in a class with instances, and the class of each.</summary>
     public enum ClassSource
@@ -56,16 +55,15 @@ internal static unsafe class BlobMembers
     /// <summary>Until disposed, blob layouts made on this thread use tensor operations (for comparisons in tests).</summary>
     public static IDisposable TensorOperationsOnly()
     {
-        _tensorOperationsOnly++;
-        return new Restore();
+        return _tensorOperationsOnly.Enter();
     }
 
     /// <summary>Whether the CPU scans are on for this thread (<see cref="TensorOperationsOnly"/> turns them off).</summary>
-    public static bool Enabled => _tensorOperationsOnly == 0;
+    public static bool Enabled => !_tensorOperationsOnly.IsOn;
 
     /// <summary>Whether the scan can read these tensors (contiguous CPU memory of the types it knows).</summary>
     public static bool Supports(Tensor ids, Tensor? classes, ClassSource source, Tensor? valid) =>
-        _tensorOperationsOnly == 0 && ids.device_type == TorchSharp.DeviceType.CPU && ids.is_contiguous() && ids.dtype is ScalarType.Int32 or ScalarType.Int64
+        !_tensorOperationsOnly.IsOn && ids.device_type == TorchSharp.DeviceType.CPU && ids.is_contiguous() && ids.dtype is ScalarType.Int32 or ScalarType.Int64
         && (classes is null || (classes.device_type == TorchSharp.DeviceType.CPU && classes.is_contiguous() && classes.dtype == SourceType(source)))
         && (valid is null || (valid.device_type == TorchSharp.DeviceType.CPU && valid.is_contiguous() && valid.dtype == ScalarType.Bool));
 
@@ -383,20 +381,6 @@ internal static unsafe class BlobMembers
                 return ((double*)classes)[i] > 0.5;
             default:
                 return ((long*)classes)[i] != 0;
-        }
-    }
-
-    private sealed class Restore : IDisposable
-    {
-        private bool _disposed;
-
-        public void Dispose()
-        {
-            if (!_disposed)
-            {
-                _disposed = true;
-                _tensorOperationsOnly--;
-            }
         }
     }
 

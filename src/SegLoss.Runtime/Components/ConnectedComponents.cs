@@ -70,11 +70,7 @@ public static class ConnectedComponents
             throw new ArgumentException($"labels are int32 or int64, not {labelType}.", nameof(labelType));
         }
 
-        var spatial = SpatialShape(mask, connectivity);
-        var geometry = new LabelingGeometry(spatial, connectivity, nameof(mask));
-        var samples = mask.shape[0] <= int.MaxValue
-            ? (int)mask.shape[0]
-            : throw new ArgumentException($"a batch of {mask.shape[0]} samples is too large.", nameof(mask));
+        var (geometry, samples) = Geometry(mask, connectivity);
         var counts = new int[samples];
         var sizes = new int[samples][];
 
@@ -107,17 +103,23 @@ public static class ConnectedComponents
         return new BatchLabeling(result.MoveToOuterDisposeScope(), counts, sizes);
     }
 
+    /// <summary>The geometry of each sample of <paramref name="mask"/> and the number of samples (checked).</summary>
+    private static (LabelingGeometry Geometry, int Samples) Geometry(Tensor mask, Connectivity connectivity)
+    {
+        var geometry = new LabelingGeometry(SpatialShape(mask, connectivity), connectivity, nameof(mask));
+        var samples = mask.shape[0] <= int.MaxValue
+            ? (int)mask.shape[0]
+            : throw new ArgumentException($"a batch of {mask.shape[0]} samples is too large.", nameof(mask));
+        return (geometry, samples);
+    }
+
     /// <summary>
     /// Labels every sample of a mask (as <see cref="Label(Tensor, Connectivity)"/> reads it) without writing labels: the
     /// visitor made for the geometry sees each slab's runs with their final labels. Returns counts and sizes per sample.
     /// </summary>
     internal static (int[] Counts, int[][] Sizes) VisitRuns(Tensor mask, Connectivity connectivity, Func<LabelingGeometry, IRunVisitor> visitor)
     {
-        var spatial = SpatialShape(mask, connectivity);
-        var geometry = new LabelingGeometry(spatial, connectivity, nameof(mask));
-        var samples = mask.shape[0] <= int.MaxValue
-            ? (int)mask.shape[0]
-            : throw new ArgumentException($"a batch of {mask.shape[0]} samples is too large.", nameof(mask));
+        var (geometry, samples) = Geometry(mask, connectivity);
         var counts = new int[samples];
         var sizes = new int[samples][];
         using var scope = NewDisposeScope();

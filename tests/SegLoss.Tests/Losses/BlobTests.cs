@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using SegLoss.Runtime.Components;
 using SegLoss.Tests.Declarations;
@@ -24,11 +25,21 @@ public sealed class BlobTests
         return target;
     }
 
-    /// <summary>blob_loss itself: every instance through the whole-image loss with the other instances masked out.</summary>
+    /// <summary>blob_loss itself with soft Dice: every instance through the whole-image loss, the others masked out.</summary>
     private static Tensor LoopReference(Tensor logits, Tensor target, bool maskLogits, double main, double blob)
     {
         using var dice = new SigmoidDice();
         using var probabilityDice = new ProbabilityDice();
+        return LoopReference(logits, target, maskLogits, main * dice.call(logits, target), blob, (p, own) => probabilityDice.call(p, own));
+    }
+
+    /// <summary>
+    /// blob_loss's loop: <paramref name="whole"/> (the weighted main term) plus <paramref name="blob"/> times the mean
+    /// over samples with instances of the mean over their instances of <paramref name="criterion"/> (probabilities with
+    /// the other instances masked out, the instance's own mask).
+    /// </summary>
+    private static Tensor LoopReference(Tensor logits, Tensor target, bool maskLogits, Tensor whole, double blob, Func<Tensor, Tensor, Tensor> criterion)
+    {
         var instances = ConnectedComponents.Label(target.squeeze(1), Connectivity.Full).Labels;
         Tensor? blobSum = null;
         var samplesWithInstances = 0;
@@ -47,7 +58,7 @@ public sealed class BlobTests
                 var keep = instances[n].eq(0).logical_or(instances[n].eq(k)).unsqueeze(0).unsqueeze(0).to_type(logits.dtype);
                 var own = instances[n].eq(k).unsqueeze(0).unsqueeze(0).to_type(logits.dtype);
                 var probabilities = maskLogits ? (logits[n..(n + 1)] * keep).sigmoid() : logits[n..(n + 1)].sigmoid() * keep;
-                var value = probabilityDice.call(probabilities, own);
+                var value = criterion(probabilities, own);
                 sampleSum = sampleSum is null ? value : sampleSum + value;
             }
 
@@ -55,8 +66,7 @@ public sealed class BlobTests
             blobSum = blobSum is null ? sampleMean : blobSum + sampleMean;
         }
 
-        var whole = dice.call(logits, target);
-        return blobSum is null ? main * whole : main * whole + blob * blobSum / samplesWithInstances;
+        return blobSum is null ? whole : whole + blob * blobSum / samplesWithInstances;
     }
 
     [Theory]
@@ -90,34 +100,9 @@ public sealed class BlobTests
         using var loss = new BlobBinaryCrossEntropy();
         var target = BinaryTarget(emptySample: true);
         var logits = randn(target.shape, ScalarType.Float64, generator: new TorchSharp.torch.Generator(6)) * 2;
-        Tensor Loop(Tensor x)
-        {
-            var instances = ConnectedComponents.Label(target.squeeze(1), Connectivity.Full).Labels;
-            Tensor? blobSum = null;
-            var samples = 0;
-            for (var n = 0; n < target.shape[0]; n++)
-            {
-                var count = (int)instances[n].max().item<long>();
-                if (count == 0)
-                {
-                    continue;
-                }
-
-                samples++;
-                Tensor? sampleSum = null;
-                for (var k = 1; k <= count; k++)
-                {
-                    var keep = instances[n].eq(0).logical_or(instances[n].eq(k)).unsqueeze(0).unsqueeze(0).to_type(x.dtype);
-                    var own = instances[n].eq(k).unsqueeze(0).unsqueeze(0).to_type(x.dtype);
-                    var value = TorchSharp.torch.nn.functional.binary_cross_entropy(x[n..(n + 1)].sigmoid() * keep, own);
-                    sampleSum = sampleSum is null ? value : sampleSum + value;
-                }
-
-                blobSum = blobSum is null ? sampleSum! / count : blobSum + (sampleSum! / count);
-            }
-
-            return 2 * TorchSharp.torch.nn.functional.binary_cross_entropy_with_logits(x, target) + (blobSum! / samples);
-        }
+        Tensor Loop(Tensor x) => LoopReference(
+            x, target, maskLogits: false, 2 * TorchSharp.torch.nn.functional.binary_cross_entropy_with_logits(x, target), 1,
+            (p, own) => TorchSharp.torch.nn.functional.binary_cross_entropy(p, own));
 
         var (value, gradient) = LossHarness.ValueAndGradient(x => loss.call(x, target), logits);
         var (expected, expectedGradient) = LossHarness.ValueAndGradient(Loop, logits);

@@ -20,8 +20,7 @@ public static class StatisticsKernel
     /// <summary>Pixels per chunk: a few buffers of this length stay in the core's cache.</summary>
     public const int ChunkPixels = 2048;
 
-    [ThreadStatic]
-    private static int _tensorPathOnly;
+    private static readonly ThreadSwitch _tensorPathOnly = new();
 
     /// <summary>Computes one chunk's statistics into <c>sums</c> (the statistics' widths laid end to end).</summary>
     public delegate void Forward<T>(in KernelChunk<T> chunk, Span<double> sums)
@@ -36,15 +35,14 @@ public static class StatisticsKernel
     /// </summary>
     public static IDisposable TensorPathOnly()
     {
-        _tensorPathOnly++;
-        return new Restore();
+        return _tensorPathOnly.Enter();
     }
 
     /// <summary>Whether the batch qualifies: CPU, float32 or float64, contiguous, class indices, at least one pixel.</summary>
     public static bool Applies(LossBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        return _tensorPathOnly == 0
+        return !_tensorPathOnly.IsOn
             && batch.HasClassIndices
             && batch.Input.device_type == DeviceType.CPU
             && batch.Input.dtype is ScalarType.Float32 or ScalarType.Float64
@@ -167,20 +165,6 @@ public static class StatisticsKernel
                 valid == null ? default : new ReadOnlySpan<T>(valid + ((long)sample * Pixels) + start, length),
                 gradient == null ? default : new Span<T>(gradient + block, Classes * Pixels),
                 scratch);
-        }
-    }
-
-    private sealed class Restore : IDisposable
-    {
-        private bool _disposed;
-
-        public void Dispose()
-        {
-            if (!_disposed)
-            {
-                _disposed = true;
-                _tensorPathOnly--;
-            }
         }
     }
 }
