@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -98,8 +99,7 @@ internal static class InputChecks
         if (ignoreIndex is not { } ignoreValue || ignoreValue < 0 || ignoreValue >= classes)
         {
             // The common case in two reductions: every label a class, so none is out of range or ignored.
-            var lowest = labels.min().item<long>();
-            var highest = labels.max().item<long>();
+            var (lowest, highest) = LabelRange(labels);
             if (lowest >= 0 && highest < classes)
             {
                 return (labels, null);
@@ -129,6 +129,22 @@ internal static class InputChecks
         }
 
         return (labels, valid);
+    }
+
+    /// <summary>
+    /// The smallest and largest label. On the CPU a contiguous int64 target is read directly: libtorch's reductions
+    /// would start its OpenMP threads, which then spin-wait for a while and take cores from the CPU kernel that follows.
+    /// </summary>
+    private static unsafe (long Lowest, long Highest) LabelRange(Tensor labels)
+    {
+        if (labels.device_type == DeviceType.CPU && labels.dtype == ScalarType.Int64 && labels.is_contiguous()
+            && labels.NumberOfElements <= int.MaxValue)
+        {
+            var values = new ReadOnlySpan<long>(TensorMemory.Address<long>(labels), (int)labels.NumberOfElements);
+            return (TensorPrimitives.Min(values), TensorPrimitives.Max(values));
+        }
+
+        return (labels.min().item<long>(), labels.max().item<long>());
     }
 
     /// <summary>A dense target: one channel per class (one-hot, soft labels, or binary for one channel).</summary>

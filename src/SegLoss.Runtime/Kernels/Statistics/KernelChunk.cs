@@ -1,6 +1,8 @@
 using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using static SegLoss.Runtime.Kernels.Statistics.VectorRows;
 using TP = System.Numerics.Tensors.TensorPrimitives;
 
 namespace SegLoss.Runtime.Kernels.Statistics;
@@ -17,6 +19,9 @@ public readonly ref struct KernelChunk<T>
     private readonly Span<T> _gradient;
     private readonly int _pixels;
 
+    /// <summary>Each pixel's class as a <typeparamref name="T"/> (exact below 2²⁴ classes), compared a vector at a time.</summary>
+    private readonly Span<T> _classOf;
+
     internal KernelChunk(int sample, int start, int length, int classes, int pixels, ReadOnlySpan<T> logits, ReadOnlySpan<long> labels, ReadOnlySpan<T> valid, Span<T> gradient, ChunkScratch<T> scratch)
     {
         Sample = sample;
@@ -29,6 +34,11 @@ public readonly ref struct KernelChunk<T>
         Valid = valid;
         _gradient = gradient;
         Scratch = scratch;
+        _classOf = scratch.Pixel();
+        for (var i = 0; i < labels.Length; i++)
+        {
+            _classOf[i] = T.CreateTruncating(labels[i]);
+        }
     }
 
     /// <summary>The sample the chunk belongs to (chunks never cross samples).</summary>
@@ -67,102 +77,62 @@ public readonly ref struct KernelChunk<T>
 
     /// <summary>Σ over the valid pixels, into <paramref name="sums"/>[class of the pixel].</summary>
     /// <remarks>
-    /// Neighbouring pixels mostly share a class, so one running sum per class would make every addition wait for the
-    /// previous one; four interleaved sums per class (pixel i into lane i mod 4) keep four additions in flight. The
-    /// lanes are added in a fixed order, so the result does not depend on anything but the chunk.
+    /// A vector of pixels at a time: each class's running sums take the values where the pixel is of that class and 0
+    /// elsewhere, in double (a float is widened first). The lanes are added in a fixed order, so the result depends on
+    /// nothing but the chunk.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SumAtTrueClass(ReadOnlySpan<T> values, Span<double> sums)
     {
-        var classes = Classes;
-        var lanes = classes <= 256 ? stackalloc double[4 * classes] : new double[4 * classes];
-        lanes.Clear();
-        var labels = Labels;
-        var valid = Valid;
-        var i = 0;
-        if (valid.IsEmpty)
+        if (Valid.IsEmpty)
         {
-            for (; i + 4 <= labels.Length; i += 4)
-            {
-                lanes[(int)labels[i]] += double.CreateTruncating(values[i]);
-                lanes[classes + (int)labels[i + 1]] += double.CreateTruncating(values[i + 1]);
-                lanes[(2 * classes) + (int)labels[i + 2]] += double.CreateTruncating(values[i + 2]);
-                lanes[(3 * classes) + (int)labels[i + 3]] += double.CreateTruncating(values[i + 3]);
-            }
-
-            for (; i < labels.Length; i++)
-            {
-                lanes[(int)labels[i]] += double.CreateTruncating(values[i]);
-            }
+            ClassSums.Add(_classOf, values, default, sums);
         }
         else
         {
-            for (; i < labels.Length; i++)
-            {
-                lanes[((i & 3) * classes) + (int)labels[i]] += double.CreateTruncating(values[i] * valid[i]);
-            }
+            ClassSums.Add(_classOf, values, Valid, sums);
         }
-
-        AddLanes(lanes, sums);
     }
-
     /// <summary>The number of valid pixels of each class, into <paramref name="sums"/>, times <paramref name="scale"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void CountAtTrueClass(Span<double> sums, double scale)
     {
-        if (!Valid.IsEmpty)
+        var ones = Scratch.Pixel();
+        ones.Fill(T.One);
+        Span<double> counts = Classes <= 256 ? stackalloc double[Classes] : new double[Classes];
+        counts.Clear();
+        SumAtTrueClass(ones, counts);
+        for (var c = 0; c < Classes; c++)
         {
-            var ones = Scratch.Pixel();
-            ones.Fill(T.One);
-            Span<double> counts = Classes <= 256 ? stackalloc double[Classes] : new double[Classes];
-            counts.Clear();
-            SumAtTrueClass(ones, counts);
-            for (var c = 0; c < Classes; c++)
-            {
-                sums[c] += scale * counts[c];
-            }
-
-            return;
-        }
-
-        // Integer counts in four interleaved histograms (see SumAtTrueClass): exact, and no addition waits on the last.
-        var classes = Classes;
-        var lanes = classes <= 256 ? stackalloc int[4 * classes] : new int[4 * classes];
-        lanes.Clear();
-        var labels = Labels;
-        var i = 0;
-        for (; i + 4 <= labels.Length; i += 4)
-        {
-            lanes[(int)labels[i]]++;
-            lanes[classes + (int)labels[i + 1]]++;
-            lanes[(2 * classes) + (int)labels[i + 2]]++;
-            lanes[(3 * classes) + (int)labels[i + 3]]++;
-        }
-
-        for (; i < labels.Length; i++)
-        {
-            lanes[(int)labels[i]]++;
-        }
-
-        for (var c = 0; c < classes; c++)
-        {
-            sums[c] += scale * (lanes[c] + lanes[classes + c] + lanes[(2 * classes) + c] + lanes[(3 * classes) + c]);
+            sums[c] += scale * counts[c];
         }
     }
-
     /// <summary>Each pixel's value of its own class's row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AtTrueClass(ClassRows<T> rows, Span<T> destination)
     {
-        var block = rows.Block;
+        ref var row = ref MemoryMarshal.GetReference(rows.Block);
+        ref var k = ref MemoryMarshal.GetReference(_classOf);
+        ref var d = ref MemoryMarshal.GetReference(destination);
         var length = rows.RowLength;
-        var labels = Labels;
-        for (var i = 0; i < destination.Length; i++)
+        var i = 0;
+        for (; i + Vector<T>.Count <= length; i += Vector<T>.Count)
         {
-            destination[i] = block[((int)labels[i] * length) + i];
+            var kind = Load(ref k, i);
+            var value = Load(ref row, i);
+            for (var c = 1; c < Classes; c++)
+            {
+                value = Vector.ConditionalSelect(Vector.Equals(kind, new Vector<T>(T.CreateTruncating(c))), Load(ref row, (c * length) + i), value);
+            }
+
+            Store(value, ref d, i);
+        }
+
+        for (; i < length; i++)
+        {
+            Unsafe.Add(ref d, i) = Unsafe.Add(ref row, (int.CreateTruncating(Unsafe.Add(ref k, i)) * length) + i);
         }
     }
-
     /// <summary>Each pixel's value of its own class's logits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void LogitsAtTrueClass(Span<T> destination)
@@ -177,101 +147,96 @@ public readonly ref struct KernelChunk<T>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AtTrueClass(ReadOnlySpan<double> perClass, Span<T> destination)
     {
-        for (var i = 0; i < Length; i++)
+        ref var k = ref MemoryMarshal.GetReference(_classOf);
+        ref var d = ref MemoryMarshal.GetReference(destination);
+        var i = 0;
+        for (; i + Vector<T>.Count <= Length; i += Vector<T>.Count)
         {
-            destination[i] = T.CreateTruncating(perClass[(int)Labels[i]]);
+            var kind = Load(ref k, i);
+            var value = new Vector<T>(T.CreateTruncating(perClass[0]));
+            for (var c = 1; c < Classes; c++)
+            {
+                value = Vector.ConditionalSelect(Vector.Equals(kind, new Vector<T>(T.CreateTruncating(c))), new Vector<T>(T.CreateTruncating(perClass[c])), value);
+            }
+
+            Store(value, ref d, i);
+        }
+
+        for (; i < Length; i++)
+        {
+            Unsafe.Add(ref d, i) = T.CreateTruncating(perClass[int.CreateTruncating(Unsafe.Add(ref k, i))]);
         }
     }
-
     /// <summary>Adds per-pixel values to each pixel's own class's row (the true-class part of a full map).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddAtTrueClass(ClassRows<T> rows, ReadOnlySpan<T> values)
     {
-        var block = rows.Block;
-        var length = rows.RowLength;
-        var labels = Labels;
-        for (var i = 0; i < values.Length; i++)
+        for (var c = 0; c < Classes; c++)
         {
-            block[((int)labels[i] * length) + i] += values[i];
+            AddWhereClass(c, rows[c], values);
         }
     }
-
     /// <summary>Adds one value to each pixel's own class's row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddAtTrueClass(ClassRows<T> rows, double value)
     {
-        var scalar = T.CreateTruncating(value);
-        var block = rows.Block;
-        var length = rows.RowLength;
-        var labels = Labels;
-        for (var i = 0; i < labels.Length; i++)
+        for (var c = 0; c < Classes; c++)
         {
-            block[((int)labels[i] * length) + i] += scalar;
+            AddWhereClass(c, rows[c], value);
         }
     }
-
     /// <summary>Adds <paramref name="values"/> where the pixel's class is <paramref name="c"/> (one row of a full map).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddWhereClass(int c, Span<T> destination, ReadOnlySpan<T> values)
     {
-        for (var i = 0; i < Length; i++)
+        ref var k = ref MemoryMarshal.GetReference(_classOf);
+        ref var d = ref MemoryMarshal.GetReference(destination);
+        ref var v = ref MemoryMarshal.GetReference(values);
+        var kind = T.CreateTruncating(c);
+        var i = 0;
+        for (; i + Vector<T>.Count <= Length; i += Vector<T>.Count)
         {
-            if (Labels[i] == c)
+            var current = Load(ref d, i);
+            Store(Vector.ConditionalSelect(Vector.Equals(Load(ref k, i), new Vector<T>(kind)), current + Load(ref v, i), current), ref d, i);
+        }
+
+        for (; i < Length; i++)
+        {
+            if (Unsafe.Add(ref k, i) == kind)
             {
-                destination[i] += values[i];
+                Unsafe.Add(ref d, i) += Unsafe.Add(ref v, i);
             }
         }
     }
-
     /// <summary>Adds <paramref name="value"/> where the pixel's class is <paramref name="c"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddWhereClass(int c, Span<T> destination, double value)
     {
+        ref var k = ref MemoryMarshal.GetReference(_classOf);
+        ref var d = ref MemoryMarshal.GetReference(destination);
+        var kind = T.CreateTruncating(c);
         var scalar = T.CreateTruncating(value);
-        for (var i = 0; i < Length; i++)
+        var i = 0;
+        for (; i + Vector<T>.Count <= Length; i += Vector<T>.Count)
         {
-            if (Labels[i] == c)
+            var current = Load(ref d, i);
+            Store(Vector.ConditionalSelect(Vector.Equals(Load(ref k, i), new Vector<T>(kind)), current + new Vector<T>(scalar), current), ref d, i);
+        }
+
+        for (; i < Length; i++)
+        {
+            if (Unsafe.Add(ref k, i) == kind)
             {
-                destination[i] += scalar;
+                Unsafe.Add(ref d, i) += scalar;
             }
         }
     }
-
-    /// <summary>Softmax over the classes at each pixel: p (and log p when <paramref name="logp"/> has rows).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>Softmax over the classes at each pixel: p (and log p when <paramref name="withLog"/>), see <see cref="ChunkSoftmax"/>.</summary>
     public void Softmax(ClassRows<T> p, ClassRows<T> logp, bool withLog)
     {
-        var max = Scratch.Pixel();
         var sum = Scratch.Pixel();
-        Logits(0).CopyTo(max);
-        for (var c = 1; c < Classes; c++)
-        {
-            TP.Max(max, Logits(c), max);
-        }
-
-        sum.Clear();
-        for (var c = 0; c < Classes; c++)
-        {
-            // z - max goes to log p's row when there is one (log p = z - max - log Σ), and is exponentiated from there.
-            var shifted = withLog ? logp[c] : p[c];
-            TP.Subtract(Logits(c), max, shifted);
-            TP.Exp(shifted, p[c]);
-            TP.Add(sum, p[c], sum);
-        }
-
-        for (var c = 0; c < Classes; c++)
-        {
-            TP.Divide(p[c], sum, p[c]);
-        }
-
-        if (withLog)
-        {
-            TP.Log(sum, sum);
-            for (var c = 0; c < Classes; c++)
-            {
-                TP.Subtract(logp[c], sum, logp[c]);
-            }
-        }
+        var logSum = withLog ? Scratch.Pixel() : default;
+        ChunkSoftmax.Compute(in _logits[Start], _pixels, p, logp, sum, logSum, withLog);
     }
 
     /// <summary>
@@ -283,15 +248,10 @@ public readonly ref struct KernelChunk<T>
     public void LogComplementAtTrueClass(ClassRows<T> logp, Span<T> destination)
     {
         var others = Scratch.PerClass(Classes);
-        var labels = Labels;
         for (var c = 0; c < Classes; c++)
         {
-            var source = logp[c];
-            var row = others[c];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = labels[i] == c ? T.NegativeInfinity : source[i];
-            }
+            logp[c].CopyTo(others[c]);
+            SetWhereClass(c, others[c], T.NegativeInfinity);
         }
 
         var max = destination;
@@ -318,11 +278,24 @@ public readonly ref struct KernelChunk<T>
         }
     }
 
-    private void AddLanes(ReadOnlySpan<double> lanes, Span<double> sums)
+    /// <summary>Sets <paramref name="destination"/> to <paramref name="value"/> where the pixel's class is <paramref name="c"/>.</summary>
+    private void SetWhereClass(int c, Span<T> destination, T value)
     {
-        for (var c = 0; c < Classes; c++)
+        ref var k = ref MemoryMarshal.GetReference(_classOf);
+        ref var d = ref MemoryMarshal.GetReference(destination);
+        var kind = T.CreateTruncating(c);
+        var i = 0;
+        for (; i + Vector<T>.Count <= Length; i += Vector<T>.Count)
         {
-            sums[c] += ((lanes[c] + lanes[Classes + c]) + lanes[(2 * Classes) + c]) + lanes[(3 * Classes) + c];
+            Store(Vector.ConditionalSelect(Vector.Equals(Load(ref k, i), new Vector<T>(kind)), new Vector<T>(value), Load(ref d, i)), ref d, i);
+        }
+
+        for (; i < Length; i++)
+        {
+            if (Unsafe.Add(ref k, i) == kind)
+            {
+                Unsafe.Add(ref d, i) = value;
+            }
         }
     }
 }

@@ -1,0 +1,163 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using static SegLoss.Runtime.Kernels.Statistics.VectorRows;
+using TP = System.Numerics.Tensors.TensorPrimitives;
+
+namespace SegLoss.Runtime.Kernels.Statistics;
+
+/// <summary>
+/// The softmax over the classes of one chunk in a few sweeps over all the classes at once, instead of one sweep per
+/// class and operation: the maximum and z - max; one exponential over the whole block of rows; the sum; then
+/// p = e · (1 / Σ) (one division per pixel, not per class) and log p = (z - max) - log Σ together. The tensor path's
+/// softmax and log_softmax agree with it to rounding.
+/// </summary>
+internal static class ChunkSoftmax
+{
+    /// <summary>
+    /// p, and log p when <paramref name="withLog"/>, from the logits (class c's row at <c>c·stride</c> from
+    /// <paramref name="logits"/>). <paramref name="sum"/> and <paramref name="logSum"/> are scratch rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Compute<T>(ref readonly T logits, int stride, ClassRows<T> p, ClassRows<T> logp, Span<T> sum, Span<T> logSum, bool withLog)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // z - max goes to log p's rows when there are some (log p = z - max - log Σ), and is exponentiated from there.
+        var shifted = withLog ? logp : p;
+        ShiftByMaximum(in logits, stride, shifted);
+        TP.Exp(shifted.Block, p.Block);
+        SumOverClasses(p, sum);
+        if (withLog)
+        {
+            TP.Log(sum, logSum);
+        }
+
+        Normalize(p, logp, sum, logSum, withLog);
+    }
+
+    private static void ShiftByMaximum<T>(ref readonly T logits, int stride, ClassRows<T> shifted)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref var z = ref Unsafe.AsRef(in logits);
+        ref var s = ref MemoryMarshal.GetReference(shifted.Block);
+        var (classes, length) = (shifted.Classes, shifted.RowLength);
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i + Vector<T>.Count <= length; i += Vector<T>.Count)
+            {
+                var max = Load(ref z, i);
+                for (var c = 1; c < classes; c++)
+                {
+                    max = MaxPropagatingNaN(max, Load(ref z, (c * stride) + i));
+                }
+
+                for (var c = 0; c < classes; c++)
+                {
+                    Store(Load(ref z, (c * stride) + i) - max, ref s, (c * length) + i);
+                }
+            }
+        }
+
+        for (; i < length; i++)
+        {
+            var max = Unsafe.Add(ref z, i);
+            for (var c = 1; c < classes; c++)
+            {
+                max = T.Max(max, Unsafe.Add(ref z, (c * stride) + i));
+            }
+
+            for (var c = 0; c < classes; c++)
+            {
+                Unsafe.Add(ref s, (c * length) + i) = Unsafe.Add(ref z, (c * stride) + i) - max;
+            }
+        }
+    }
+
+    private static void SumOverClasses<T>(ClassRows<T> p, Span<T> sum)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref var e = ref MemoryMarshal.GetReference(p.Block);
+        ref var total = ref MemoryMarshal.GetReference(sum);
+        var (classes, length) = (p.Classes, p.RowLength);
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i + Vector<T>.Count <= length; i += Vector<T>.Count)
+            {
+                var value = Load(ref e, i);
+                for (var c = 1; c < classes; c++)
+                {
+                    value += Load(ref e, (c * length) + i);
+                }
+
+                Store(value, ref total, i);
+            }
+        }
+
+        for (; i < length; i++)
+        {
+            var value = Unsafe.Add(ref e, i);
+            for (var c = 1; c < classes; c++)
+            {
+                value += Unsafe.Add(ref e, (c * length) + i);
+            }
+
+            Unsafe.Add(ref total, i) = value;
+        }
+    }
+
+    private static void Normalize<T>(ClassRows<T> p, ClassRows<T> logp, Span<T> sum, Span<T> logSum, bool withLog)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref var e = ref MemoryMarshal.GetReference(p.Block);
+        ref var log = ref MemoryMarshal.GetReference(logp.Block);
+        ref var total = ref MemoryMarshal.GetReference(sum);
+        ref var logTotal = ref MemoryMarshal.GetReference(logSum);
+        var (classes, length) = (p.Classes, p.RowLength);
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i + Vector<T>.Count <= length; i += Vector<T>.Count)
+            {
+                var reciprocal = Vector<T>.One / Load(ref total, i);
+                for (var c = 0; c < classes; c++)
+                {
+                    Store(Load(ref e, (c * length) + i) * reciprocal, ref e, (c * length) + i);
+                }
+
+                if (withLog)
+                {
+                    var subtrahend = Load(ref logTotal, i);
+                    for (var c = 0; c < classes; c++)
+                    {
+                        Store(Load(ref log, (c * length) + i) - subtrahend, ref log, (c * length) + i);
+                    }
+                }
+            }
+        }
+
+        for (; i < length; i++)
+        {
+            var reciprocal = T.One / Unsafe.Add(ref total, i);
+            for (var c = 0; c < classes; c++)
+            {
+                Unsafe.Add(ref e, (c * length) + i) *= reciprocal;
+                if (withLog)
+                {
+                    Unsafe.Add(ref log, (c * length) + i) -= Unsafe.Add(ref logTotal, i);
+                }
+            }
+        }
+    }
+
+    /// <summary>max(a, b), NaN where either is (as <see cref="TP"/>'s Max).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> MaxPropagatingNaN<T>(Vector<T> a, Vector<T> b)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var max = Vector.Max(a, b);
+        return Vector.ConditionalSelect(Vector.Equals(a, a), Vector.ConditionalSelect(Vector.Equals(b, b), max, b), a);
+    }
+}
