@@ -51,6 +51,23 @@ public sealed class DistancePenalizedCrossEntropyAttribute : LossTermAttribute
 }
 
 /// <summary>
+/// Shape-aware loss (Al Arif et al., 2017, "Shape-aware deep convolutional neural network for vertebrae segmentation"),
+/// without a learned shape model: the cross-entropy of each class weighted by <c>1 + E</c>, with E the average distance
+/// from the points of the predicted contour (the inner boundary layer of <c>p &gt; 0.5</c>) to the target's contour,
+/// <c>E = Σ contour(p)·|sdist| / max(Σ contour(p), 1)</c> per image and class (<c>|sdist|</c>: the distance to the
+/// target's inner boundary layer, Kervadec's map). E is a constant for the gradient (the contour of a thresholded
+/// prediction has none); 0 when nothing is predicted or the class is absent from the target. With a softmax the
+/// cross-entropy is <c>−y·log p</c> summed over the classes, with a sigmoid the binary cross-entropy per channel;
+/// both averaged over the pixels. The paper's text was not available to us: it weights the cross-entropy by the
+/// average point-to-curve distance E of each image, which is read here as the factor 1 + E (a perfect contour leaves
+/// the plain cross-entropy, not 0). docs/catalog.md gives the formula.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class ShapeAwareAttribute : LossTermAttribute
+{
+}
+
+/// <summary>
 /// Distance-weighted Dice: per class <c>w · (1 - (2·Σ p·y·(1 + penalty) + s)/(P + G + s))</c>, the intersection weighted
 /// towards the boundary (SegLossOdyssey's DistBinaryDiceLoss, which returns the negative score).
 /// </summary>

@@ -276,6 +276,16 @@ public sealed class LossBatch
     /// </summary>
     public Tensor AboveMaximum(Tensor maps, double beta) => Kernels.MaximumSelection.Compute(PerClass(maps), beta, Valid);
 
+    /// <summary>
+    /// <c>contour(e)</c>: 1 at the pixels of the mask <c>e &gt; 0.5</c> of per-class maps <c>[N, C, X]</c> with a face
+    /// neighbour outside it (see <see cref="Kernels.MaskContour"/>), else 0; ignored pixels 0; no gradient.
+    /// </summary>
+    public Tensor Contour(Tensor maps)
+    {
+        var contour = Kernels.MaskContour.Compute(Spatial(PerClass(maps))).reshape(Samples, Classes, Pixels);
+        return Valid is null ? contour : contour * Valid;
+    }
+
     private Tensor Spatial(Tensor maps) => maps.reshape(new[] { Samples, maps.shape[1] }.Concat(SpatialShape).ToArray());
 
     private Tensor? SpatialValid() => Valid is null ? null : Spatial(Valid);

@@ -9,6 +9,9 @@ internal static class DistanceTerms
 {
     private const string HausdorffDT = "meanx((p - y)^2 * (pdist^alpha + dist^alpha))";
 
+    /// <summary>The shape-aware loss's E: the mean distance from the predicted contour to the target's.</summary>
+    private const string ContourError = "sumx(contour(p)*abs(sdist))/max(sumx(contour(p)), 1)";
+
     public static readonly IReadOnlyList<CatalogEntry> Entries = new[]
     {
         new CatalogEntry(
@@ -59,6 +62,23 @@ internal static class DistanceTerms
             BatchStatisticsDefault: true,
             "Distance-penalized cross-entropy (Caliva et al.) with SegLossOdyssey's penalty map + 1 as pixel weight. SegLossOdyssey " +
             "DisPenalizedCE discards its weights (plain cross-entropy): a declaration."),
+
+        new CatalogEntry(
+            "SegLoss.ShapeAwareAttribute",
+            "shape_aware",
+            Array.Empty<CatalogParameter>(),
+            Array.Empty<string>(),
+            static choice => CatalogFormula.Of(choice.Activation == Model.Activation.Sigmoid
+                ? $"w * (1 + {ContourError}) * meanx(-(y*logp + (1 - y)*log(1 - p)))"
+                : $"-sumc(w * (1 + {ContourError}) * meanx(y*logp))"),
+            BatchStatisticsDefault: null,
+            "Shape-aware loss (Al Arif et al.; no library implements it) without a learned shape model: the cross-entropy weighted " +
+            "per image and class by 1 + E, E the average distance from the predicted contour's points (the inner boundary layer " +
+            "of p > 0.5, contour(p)) to the target's contour (|sdist|, Kervadec's map: 0 on the target's inner boundary layer); " +
+            "E is a constant for the gradient and 0 without a predicted contour or for a class absent from the target. The paper's " +
+            "text was not available to us: it uses E as the cross-entropy's coefficient, read here as 1 + E so that a perfect " +
+            "contour leaves the cross-entropy rather than 0. Softmax: -y log p summed over classes; sigmoid: binary cross-entropy " +
+            "per channel; both averaged over pixels, per image unless BatchStatistics pools E and the cross-entropy over the batch."),
 
         new CatalogEntry(
             "SegLoss.DistanceWeightedDiceAttribute",

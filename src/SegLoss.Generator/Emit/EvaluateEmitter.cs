@@ -252,6 +252,7 @@ internal sealed class EvaluateEmitter
                         Function.HausdorffErosion => "erosion",
                         Function.LocalMean => "localMean",
                         Function.LocalDeviation => "localDeviation",
+                        Function.Contour => "contour",
                         _ => "selected",
                     };
                     var local = new LocalExpr(prefix + (shared.Count(p => p.Value.Name.StartsWith(prefix, System.StringComparison.Ordinal)) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -145,6 +145,11 @@ internal static class ExprEmitter
             return new Code($"batch.HausdorffErosion({arguments[0].Text}, {arguments[1].Text}, {arguments[2].Text})", true, Primary);
         }
 
+        if (function.Function == Function.Contour)
+        {
+            return new Code($"batch.Contour({arguments[0].Text})", true, Primary);
+        }
+
         if (function.Function is Function.LocalMean or Function.LocalDeviation or Function.AboveMaximum)
         {
             var method = function.Function switch

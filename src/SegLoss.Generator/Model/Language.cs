@@ -159,6 +159,12 @@ internal enum Function
     /// <summary><c>abovemax(e, beta)</c>: 1 where e exceeds beta times its largest value in the sample, else 0 (no gradient).</summary>
     AboveMaximum,
 
+    /// <summary>
+    /// <c>contour(e)</c>: 1 at the pixels of the mask e &gt; 0.5 that have a face neighbour outside it (its inner boundary
+    /// layer), else 0 (no gradient), a spatial operator.
+    /// </summary>
+    Contour,
+
     // Derivatives, made by the closed-form backward only (no name in the language); each follows torch's backward rule.
 
     /// <summary>The sign of x (abs' derivative).</summary>
@@ -187,7 +193,8 @@ internal static class SpatialFunctions
 {
     /// <summary>Functions that read other pixels, so they need the full per-class map of their first argument.</summary>
     public static bool IsSpatial(Function function) =>
-        function is Function.Skeleton or Function.HausdorffErosion or Function.LocalMean or Function.LocalDeviation or Function.AboveMaximum;
+        function is Function.Skeleton or Function.HausdorffErosion or Function.LocalMean or Function.LocalDeviation or Function.AboveMaximum
+            or Function.Contour;
 }
 
 
@@ -209,6 +216,7 @@ internal static class FunctionFacts
         Function.LocalMean => "lmean",
         Function.LocalDeviation => "lstd",
         Function.AboveMaximum => "abovemax",
+        Function.Contour => "contour",
         Function.Sign => "sign",
         Function.Sinh => "sinh",
         Function.PowDerivative => "dpow",

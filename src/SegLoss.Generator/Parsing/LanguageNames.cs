@@ -52,6 +52,7 @@ internal static class LanguageNames
         ["lmean"] = Function.LocalMean,
         ["lstd"] = Function.LocalDeviation,
         ["abovemax"] = Function.AboveMaximum,
+        ["contour"] = Function.Contour,
     };
 
     public static readonly IReadOnlyDictionary<string, Aggregation> Aggregations = new Dictionary<string, Aggregation>

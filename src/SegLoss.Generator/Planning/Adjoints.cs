@@ -91,7 +91,7 @@ internal sealed class Adjoints
                 Fail(Algebra.Any(expr, node => node is QuantityExpr { Kind: Quantity.PredictionDistance })
                     ? "pdist thresholds the prediction inside the statistics"
                     : Algebra.Any(expr, node => node is LocalExpr || node is FunctionExpr f && SpatialFunctions.IsSpatial(f.Function))
-                        ? "a spatial operator (skel, herode, lmean, lstd, abovemax) reads other pixels"
+                        ? "a spatial operator (skel, herode, lmean, lstd, abovemax, contour) reads other pixels"
                         : $"'{expr}' has no closed-form derivative");
                 return;
         }

@@ -17,13 +17,19 @@ public static class QuickRunner
     public static int Run(IEnumerable<Func<BenchmarkCase>> cases, string? filter)
     {
         set_num_threads(Environment.ProcessorCount);
-        var selected = cases.Select(create => create()).ToList();
-        foreach (var skipped in selected.Where(c => filter is not null && !c.Name.Contains(filter, StringComparison.Ordinal)))
+        var all = cases.Select(create => create()).ToList();
+
+        // A filter that names a case exactly selects that case alone (blob_dice_3d_30, not also blob_dice_3d_300);
+        // otherwise every case whose name contains it.
+        var exact = filter is not null && all.Any(c => c.Name == filter);
+        bool Selected(BenchmarkCase c) =>
+            filter is null || (exact ? c.Name == filter : c.Name.Contains(filter, StringComparison.Ordinal));
+        foreach (var skipped in all.Where(c => !Selected(c)))
         {
             skipped.Dispose();
         }
 
-        selected = selected.Where(c => filter is null || c.Name.Contains(filter, StringComparison.Ordinal)).ToList();
+        var selected = all.Where(Selected).ToList();
         if (selected.Count == 0)
         {
             Console.Error.WriteLine($"no case matches '{filter}'");

@@ -214,3 +214,11 @@ public partial class CrossEntropyAndStructuralSimilarity { }
 [BinaryCrossEntropy]
 [Blob]
 public partial class BlobBinaryCrossEntropy { }
+
+[SegLoss]
+[ShapeAware]
+public partial class ShapeAwareSoftmax { }
+
+[SegLoss(Activation.Sigmoid)]
+[ShapeAware]
+public partial class ShapeAwareSigmoid { }

@@ -102,7 +102,7 @@ public sealed class ClosedFormBackwardTests
     {
         var harness = GeneratorHarness.For("[SegLoss] [ClDice] public partial class Skeleton { }");
         var source = harness.Source("Skeleton.g.cs");
-        Assert.Contains("The gradient is TorchSharp autograd's: a spatial operator (skel, herode, lmean, lstd, abovemax) reads other pixels.", source);
+        Assert.Contains("The gradient is TorchSharp autograd's: a spatial operator (skel, herode, lmean, lstd, abovemax, contour) reads other pixels.", source);
         Assert.DoesNotContain("StatisticsBackward", source);
 
         var blob = GeneratorHarness.For("[SegLoss(Activation.Sigmoid)] [Dice] [Blob] public partial class Blobby { }").Source("Blobby.g.cs");

@@ -50,6 +50,8 @@ public sealed class GradientCheckTests
         new object[] { nameof(StructuralSimilarityLoss) },
         new object[] { nameof(SigmoidStructuralSimilarity) },
         new object[] { nameof(CrossEntropyAndStructuralSimilarity) },
+        new object[] { nameof(ShapeAwareSoftmax) },
+        new object[] { nameof(ShapeAwareSigmoid) },
     };
 
     internal static Loss<Tensor, Tensor, Tensor> Create(string name) => name switch
@@ -92,6 +94,8 @@ public sealed class GradientCheckTests
         nameof(StructuralSimilarityLoss) => new StructuralSimilarityLoss(),
         nameof(SigmoidStructuralSimilarity) => new SigmoidStructuralSimilarity(),
         nameof(CrossEntropyAndStructuralSimilarity) => new CrossEntropyAndStructuralSimilarity(),
+        nameof(ShapeAwareSoftmax) => new ShapeAwareSoftmax(),
+        nameof(ShapeAwareSigmoid) => new ShapeAwareSigmoid(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 

@@ -133,7 +133,7 @@ partial class StructuralCE : global::TorchSharp.Loss<global::TorchSharp.torch.Te
         var w = batch.ClassWeights(_class_weights, "class_weights");
         var wPixel = w.view(1, -1, 1);
 
-        // The gradient is TorchSharp autograd's: a spatial operator (skel, herode, lmean, lstd, abovemax) reads other pixels.
+        // The gradient is TorchSharp autograd's: a spatial operator (skel, herode, lmean, lstd, abovemax, contour) reads other pixels.
 
         // Softmax over the classes, once for every term.
         var logp = global::TorchSharp.torch.nn.functional.log_softmax(batch.Input, 1);

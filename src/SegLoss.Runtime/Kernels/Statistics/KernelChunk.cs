@@ -147,16 +147,22 @@ public readonly ref struct KernelChunk<T>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AtTrueClass(ReadOnlySpan<double> perClass, Span<T> destination)
     {
+        Span<T> entries = Classes <= 256 ? stackalloc T[Classes] : new T[Classes];
+        for (var c = 0; c < Classes; c++)
+        {
+            entries[c] = T.CreateTruncating(perClass[c]);
+        }
+
         ref var k = ref MemoryMarshal.GetReference(_classOf);
         ref var d = ref MemoryMarshal.GetReference(destination);
         var i = 0;
         for (; i + Vector<T>.Count <= Length; i += Vector<T>.Count)
         {
             var kind = Load(ref k, i);
-            var value = new Vector<T>(T.CreateTruncating(perClass[0]));
-            for (var c = 1; c < Classes; c++)
+            var value = new Vector<T>(entries[0]);
+            for (var c = 1; c < entries.Length; c++)
             {
-                value = Vector.ConditionalSelect(Vector.Equals(kind, new Vector<T>(T.CreateTruncating(c))), new Vector<T>(T.CreateTruncating(perClass[c])), value);
+                value = Vector.ConditionalSelect(Vector.Equals(kind, new Vector<T>(T.CreateTruncating(c))), new Vector<T>(entries[c]), value);
             }
 
             Store(value, ref d, i);
@@ -164,7 +170,7 @@ public readonly ref struct KernelChunk<T>
 
         for (; i < Length; i++)
         {
-            Unsafe.Add(ref d, i) = T.CreateTruncating(perClass[int.CreateTruncating(Unsafe.Add(ref k, i))]);
+            Unsafe.Add(ref d, i) = entries[int.CreateTruncating(Unsafe.Add(ref k, i))];
         }
     }
     /// <summary>Adds per-pixel values to each pixel's own class's row (the true-class part of a full map).</summary>
