@@ -82,12 +82,20 @@ internal sealed class BackwardEmitter
         for (var i = 0; i < steps.Count; i++)
         {
             var (local, value) = steps[i];
-            var code = $"{KnownSymbols.ScopedResult}.Of(() => {Fused(value) ?? ExprEmitter.Emit(value, PixelScope.Instance)})";
-            w.Line(local == "dz" ? $"dz = {code};" : $"var {local} = {code};");
             var dead = steps.Take(i)
                 .Select(s => s.Local)
                 .Where(name => Reads(value, name) && value is not LocalExpr && !steps.Skip(i + 1).Any(later => Reads(later.Value, name)))
                 .ToList();
+            // Only a tensor this backward made may be overwritten (a step that is p, y or a gradient is theirs).
+            var fused = Fused(value, dead.Where(name => steps.Take(i).Any(s => s.Local == name && MakesNewTensor(s.Value))).ToList());
+            var code = $"{KnownSymbols.ScopedResult}.Of(() => {fused?.Code ?? ExprEmitter.Emit(value, PixelScope.Instance)})";
+            w.Line(local == "dz" ? $"dz = {code};" : $"var {local} = {code};");
+            if (fused?.Reused is { } reused)
+            {
+                // Its memory now holds this step's result.
+                dead.Remove(reused);
+            }
+
             if (dead.Count > 0)
             {
                 w.Line(string.Concat(dead.Select(name => $"{name}.Dispose(); ")).TrimEnd() + " // not read again");
@@ -98,9 +106,10 @@ internal sealed class BackwardEmitter
     /// <summary>
     /// The chain through the activation in place, when a step is one of its plain forms (adjoints and statistic
     /// gradients are tensors; p and a dense y are full-size): <c>dp·p + dlogp</c> (and <c>g·y + h</c>),
-    /// <c>d - p·Σc d</c>, <c>dp·p·(1 - p)</c>. Null for any other form.
+    /// <c>d - p·Σc d</c>, <c>dp·p·(1 - p)</c>; the first two write into their adjoint operand when it is
+    /// <paramref name="dead"/> after the step (<c>Reused</c>). Null for any other form.
     /// </summary>
-    private static string? Fused(Expr value)
+    private static (string Code, string? Reused)? Fused(Expr value, IReadOnlyCollection<string> dead)
     {
         string Code(Expr e) => ExprEmitter.Emit(e, PixelScope.Instance);
         static bool IsP(Expr e) => e is QuantityExpr { Kind: Quantity.Probability };
@@ -114,20 +123,30 @@ internal sealed class BackwardEmitter
         };
         static (Expr X, Expr P)? TimesP(Expr e) => TimesFull(e) is { } t && IsP(t.P) ? t : null;
 
+        bool IsDead(Expr e) => e is LocalExpr local && dead.Contains(local.Name);
+
         switch (value)
         {
             case BinaryExpr { Operator: BinaryOperator.Add, Left: var product, Right: var y } when IsTensor(y) && TimesFull(product) is { } t:
-                return $"{KnownSymbols.ActivationChain}.ProductPlus({Code(t.P)}, {Code(t.X)}, {Code(y)})";
+                return IsDead(y) && !Reads(t.X, ((LocalExpr)y).Name)
+                    ? ($"{KnownSymbols.ActivationChain}.ProductPlusInto({Code(t.P)}, {Code(t.X)}, {Code(y)})", ((LocalExpr)y).Name)
+                    : ($"{KnownSymbols.ActivationChain}.ProductPlus({Code(t.P)}, {Code(t.X)}, {Code(y)})", null);
             case BinaryExpr { Operator: BinaryOperator.Subtract, Left: LocalExpr d, Right: BinaryExpr { Operator: BinaryOperator.Multiply, Left: var p, Right: AggregateExpr { Aggregation: Aggregation.SumAllClasses } sum } }
                 when IsP(p):
-                return $"{KnownSymbols.ActivationChain}.MinusProduct({Code(d)}, {Code(p)}, {Code(sum)})";
+                // Σc d is computed before d is overwritten (an argument, evaluated first).
+                return IsDead(d)
+                    ? ($"{KnownSymbols.ActivationChain}.MinusProductInto({Code(d)}, {Code(p)}, {Code(sum)})", d.Name)
+                    : ($"{KnownSymbols.ActivationChain}.MinusProduct({Code(d)}, {Code(p)}, {Code(sum)})", null);
             case BinaryExpr { Operator: BinaryOperator.Multiply, Left: var product, Right: BinaryExpr { Operator: BinaryOperator.Subtract, Left: NumberExpr { Value: 1 }, Right: var p } }
                 when TimesP(product) is { } t && t.P.Equals(p):
-                return $"{KnownSymbols.ActivationChain}.SigmoidSlope({Code(t.X)}, {Code(p)})";
+                return ($"{KnownSymbols.ActivationChain}.SigmoidSlope({Code(t.X)}, {Code(p)})", null);
             default:
                 return null;
         }
     }
+
+    /// <summary>Whether the emitted code of <paramref name="value"/> computes a new tensor (an operation, not a name).</summary>
+    private static bool MakesNewTensor(Expr value) => value is BinaryExpr or NegateExpr or ComposeExpr;
 
     private static bool Reads(Expr expr, string local) => Algebra.Any(expr, node => node is LocalExpr l && l.Name == local);
 

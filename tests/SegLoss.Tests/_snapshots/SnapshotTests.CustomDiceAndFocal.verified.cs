@@ -221,10 +221,9 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
             var wt = batch.AtTrueClass(w);
             var dp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gP, batch.AtTrueClass(gTP)));
             var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gS1 * wt * logpt * (_gamma * log1mpt).exp() * _gamma * global::SegLoss.Runtime.ExpressionOps.ExpNonPositive(logp - log1mpt), gS1 * wt * (_gamma * log1mpt).exp() - gS1 * wt * logpt * (_gamma * log1mpt).exp() * _gamma * global::SegLoss.Runtime.ExpressionOps.ExpNonPositive(logpt - log1mpt)));
-            var d = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.ProductPlus(p, dp, dlogp));
-            dp.Dispose(); dlogp.Dispose(); // not read again
-            dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProduct(d, p, d.sum(1, keepdim: true)));
-            d.Dispose(); // not read again
+            var d = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.ProductPlusInto(p, dp, dlogp));
+            dp.Dispose(); // not read again
+            dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProductInto(d, p, d.sum(1, keepdim: true)));
         }
         else
         {
@@ -234,10 +233,9 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
             var log1mpt = batch.LogComplementAtTrueClass(logp);
             var dp = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.ProductPlus(y, gTP, gP));
             var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => gS1 * (wPixel * y).sum(1, keepdim: true) * logpt * (_gamma * log1mpt).exp() * _gamma * global::SegLoss.Runtime.ExpressionOps.ExpNonPositive(logp + (1.0 - y).log() - log1mpt) + y * (gS1 * (wPixel * y).sum(1, keepdim: true) * (_gamma * log1mpt).exp()));
-            var d = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.ProductPlus(p, dp, dlogp));
-            dp.Dispose(); dlogp.Dispose(); // not read again
-            dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProduct(d, p, d.sum(1, keepdim: true)));
-            d.Dispose(); // not read again
+            var d = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.ProductPlusInto(p, dp, dlogp));
+            dp.Dispose(); // not read again
+            dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProductInto(d, p, d.sum(1, keepdim: true)));
         }
         return batch.InputGradient(dz);
     }

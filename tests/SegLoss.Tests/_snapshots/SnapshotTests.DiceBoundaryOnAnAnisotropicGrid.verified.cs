@@ -209,8 +209,7 @@ partial class DiceBoundary : global::TorchSharp.Loss<global::TorchSharp.torch.Te
             var dp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gP + gS1 * sdist, batch.AtTrueClass(gTP)));
             var d = global::SegLoss.Runtime.ScopedResult.Of(() => dp * p);
             dp.Dispose(); // not read again
-            dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProduct(d, p, d.sum(1, keepdim: true)));
-            d.Dispose(); // not read again
+            dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProductInto(d, p, d.sum(1, keepdim: true)));
         }
         else
         {
@@ -219,8 +218,7 @@ partial class DiceBoundary : global::TorchSharp.Loss<global::TorchSharp.torch.Te
             var dp = global::SegLoss.Runtime.ScopedResult.Of(() => gTP * y + gP + gS1 * sdist);
             var d = global::SegLoss.Runtime.ScopedResult.Of(() => dp * p);
             dp.Dispose(); // not read again
-            dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProduct(d, p, d.sum(1, keepdim: true)));
-            d.Dispose(); // not read again
+            dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProductInto(d, p, d.sum(1, keepdim: true)));
         }
         return batch.InputGradient(dz);
     }

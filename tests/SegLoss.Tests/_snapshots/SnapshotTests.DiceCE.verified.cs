@@ -224,10 +224,9 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
             var wt = batch.AtTrueClass(w);
             var dp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gP, batch.AtTrueClass(gTP)));
             var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gS1 * (wPixel * (_label_smoothing / C)), gS1 * (wt * (1.0 - _label_smoothing))));
-            var d = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.ProductPlus(p, dp, dlogp));
-            dp.Dispose(); dlogp.Dispose(); // not read again
-            dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProduct(d, p, d.sum(1, keepdim: true)));
-            d.Dispose(); // not read again
+            var d = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.ProductPlusInto(p, dp, dlogp));
+            dp.Dispose(); // not read again
+            dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProductInto(d, p, d.sum(1, keepdim: true)));
         }
         else
         {
@@ -235,10 +234,9 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
             var y = batch.Target;
             var dp = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.ProductPlus(y, gTP, gP));
             var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => gS1 * (wPixel * (_label_smoothing / C)) + gS1 * (wPixel * (1.0 - _label_smoothing)) * y);
-            var d = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.ProductPlus(p, dp, dlogp));
-            dp.Dispose(); dlogp.Dispose(); // not read again
-            dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProduct(d, p, d.sum(1, keepdim: true)));
-            d.Dispose(); // not read again
+            var d = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.ProductPlusInto(p, dp, dlogp));
+            dp.Dispose(); // not read again
+            dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProductInto(d, p, d.sum(1, keepdim: true)));
         }
         return batch.InputGradient(dz);
     }

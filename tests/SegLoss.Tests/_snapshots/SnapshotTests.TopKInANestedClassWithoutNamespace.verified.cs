@@ -157,16 +157,14 @@ partial class Training
             {
                 // y is one-hot and never built: the adjoints of pt, logpt, ... are added at each pixel's true class.
                 var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(null, -gK1));
-                dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProduct(dlogp, p, dlogp.sum(1, keepdim: true)));
-                dlogp.Dispose(); // not read again
+                dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProductInto(dlogp, p, dlogp.sum(1, keepdim: true)));
             }
             else
             {
                 // One-hot, soft or binary target [N, C, X].
                 var y = batch.Target;
                 var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => -(y * gK1));
-                dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProduct(dlogp, p, dlogp.sum(1, keepdim: true)));
-                dlogp.Dispose(); // not read again
+                dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProductInto(dlogp, p, dlogp.sum(1, keepdim: true)));
             }
             return batch.InputGradient(dz);
         }
