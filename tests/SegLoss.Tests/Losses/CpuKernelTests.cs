@@ -49,6 +49,23 @@ public sealed class CpuKernelTests
         AssertGradientsWithin1e10(name, kernel.Gradient, tensorPath.Gradient);
     }
 
+    [Fact]
+    public void Kernel_equals_the_tensor_path_with_many_classes_and_a_partial_vector_at_the_end()
+    {
+        // 70 classes: more than the stack buffers of the per-class sums hold; 3 · 37 = 111 pixels, not a whole number
+        // of vectors, so every vector loop also runs its scalar tail.
+        using var scope = NewDisposeScope();
+        using var loss = new DiceCE();
+        var labels = randint(0, 70, new long[] { 2, 3, 37 }, dtype: ScalarType.Int64, generator: new torch.Generator(31));
+        var logits = randn(new long[] { 2, 70, 3, 37 }, ScalarType.Float64, generator: new torch.Generator(32));
+
+        var kernel = Run(loss, logits, labels);
+        var tensorPath = RunTensorPath(loss, logits, labels);
+
+        Assert.Equal(tensorPath.Value, kernel.Value, 12);
+        AssertGradientsWithin1e10(nameof(DiceCE), kernel.Gradient, tensorPath.Gradient);
+    }
+
     [Theory]
     [InlineData(nameof(SoftmaxFocalGammaHalf))]
     [InlineData(nameof(DiceCE))]
