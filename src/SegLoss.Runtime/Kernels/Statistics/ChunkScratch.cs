@@ -9,8 +9,18 @@ namespace SegLoss.Runtime.Kernels.Statistics;
 public sealed class ChunkScratch<T>
     where T : unmanaged
 {
+    [ThreadStatic]
+    private static ChunkScratch<T>? _ofThisThread;
+
     private T[] _memory = Array.Empty<T>();
     private int _used;
+
+    /// <summary>
+    /// The calling thread's scratch memory, kept from call to call: its buffers (a few hundred kilobytes, on the large
+    /// object heap) are allocated once per thread, not once per kernel run, so steps do not feed the garbage collector.
+    /// A thread runs one chunk at a time, and every chunk starts with <see cref="Reset"/>.
+    /// </summary>
+    public static ChunkScratch<T> ForThisThread() => _ofThisThread ??= new ChunkScratch<T>();
 
     /// <summary>The length of every buffer: the chunk's pixel count (the last chunk of a sample may be shorter).</summary>
     public int Length { get; private set; }

@@ -36,6 +36,7 @@ internal static class ChunkSoftmax
         Normalize(p, logp, sum, logSum, withLog);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ShiftByMaximum<T>(ref readonly T logits, int stride, ClassRows<T> shifted)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -75,6 +76,7 @@ internal static class ChunkSoftmax
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SumOverClasses<T>(ClassRows<T> p, Span<T> sum)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -108,6 +110,7 @@ internal static class ChunkSoftmax
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Normalize<T>(ClassRows<T> p, ClassRows<T> logp, Span<T> sum, Span<T> logSum, bool withLog)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -22,6 +22,7 @@ public readonly ref struct KernelChunk<T>
     /// <summary>Each pixel's class as a <typeparamref name="T"/> (exact below 2²⁴ classes), compared a vector at a time.</summary>
     private readonly Span<T> _classOf;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal KernelChunk(int sample, int start, int length, int classes, int pixels, ReadOnlySpan<T> logits, ReadOnlySpan<long> labels, ReadOnlySpan<T> valid, Span<T> gradient, ChunkScratch<T> scratch)
     {
         Sample = sample;
@@ -238,6 +239,7 @@ public readonly ref struct KernelChunk<T>
         }
     }
     /// <summary>Softmax over the classes at each pixel: p (and log p when <paramref name="withLog"/>), see <see cref="ChunkSoftmax"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Softmax(ClassRows<T> p, ClassRows<T> logp, bool withLog)
     {
         var sum = Scratch.Pixel();
@@ -285,6 +287,7 @@ public readonly ref struct KernelChunk<T>
     }
 
     /// <summary>Sets <paramref name="destination"/> to <paramref name="value"/> where the pixel's class is <paramref name="c"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SetWhereClass(int c, Span<T> destination, T value)
     {
         ref var k = ref MemoryMarshal.GetReference(_classOf);

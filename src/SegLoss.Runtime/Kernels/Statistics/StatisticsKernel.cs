@@ -67,7 +67,7 @@ public static class StatisticsKernel
         {
             // Pinned for the whole run; the chunks read them through these addresses.
             var (z, y, v) = ((nint)inputBytes, (nint)labelBytes, (nint)validBytes);
-            Parallel.For(0, layout.Chunks, Options, () => new ChunkScratch<T>(), (index, _, scratch) =>
+            Parallel.For(0, layout.Chunks, Options, ChunkScratch<T>.ForThisThread, (index, _, scratch) =>
             {
                 var chunk = layout.Chunk(index, (T*)z, (long*)y, (T*)v, null, scratch);
                 forward(chunk, partial.AsSpan(index * total, total));
@@ -116,7 +116,7 @@ public static class StatisticsKernel
         fixed (byte* validBytes = valid is null ? default : valid.bytes)
         {
             var (z, y, v, g) = ((nint)inputBytes, (nint)labelBytes, (nint)validBytes, (nint)gradientBytes);
-            Parallel.For(0, layout.Chunks, Options, () => new ChunkScratch<T>(), (index, _, scratch) =>
+            Parallel.For(0, layout.Chunks, Options, ChunkScratch<T>.ForThisThread, (index, _, scratch) =>
             {
                 backward(layout.Chunk(index, (T*)z, (long*)y, (T*)v, (T*)g, scratch));
                 return scratch;
