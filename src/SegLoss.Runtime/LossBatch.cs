@@ -121,7 +121,16 @@ public sealed class LossBatch
             var others = HasClassIndices
                 ? logProbabilities.scatter(1, Labels!, full(new long[] { Samples, 1, Pixels }, double.NegativeInfinity, logProbabilities.dtype, logProbabilities.device))
                 : logProbabilities + (1 - Target).log();
-            return others.logsumexp(1, keepdim: true);
+            if (logProbabilities.requires_grad)
+            {
+                return others.logsumexp(1, keepdim: true);
+            }
+
+            // logsumexp's own steps (its maximum, set to 0 where infinite, subtracted, exp, sum, log, plus the
+            // maximum), in place on the fresh others: one full-size tensor instead of three.
+            var max = others.amax(new long[] { 1 }, keepdim: true);
+            max.masked_fill_(max.abs().eq(double.PositiveInfinity), 0);
+            return others.sub_(max).exp_().sum(1, keepdim: true).log_().add_(max);
         });
     }
 
@@ -186,6 +195,26 @@ public sealed class LossBatch
             ? full.scatter_add(1, RequireLabels(), increment)
             : full.scatter_add_(1, RequireLabels(), increment);
     }
+
+    /// <summary>
+    /// <see cref="Compose(Tensor?, Tensor?)"/> written into <paramref name="everyClass"/>, a full-size tensor the caller
+    /// made for it and no longer needs (generated backward steps); any other shape takes <see cref="Compose(Tensor?, Tensor?)"/>.
+    /// </summary>
+    public Tensor ComposeInPlace(Tensor everyClass, Tensor? atTrueClass)
+    {
+        ArgumentNullException.ThrowIfNull(everyClass);
+        if (atTrueClass is null || !everyClass.is_contiguous() || !everyClass.shape.SequenceEqual(new[] { Samples, Classes, Pixels }))
+        {
+            return Compose(everyClass, atTrueClass);
+        }
+
+        var increment = Valid is null ? Expand(atTrueClass) : Expand(atTrueClass) * Valid;
+        return everyClass.scatter_add_(1, RequireLabels(), increment);
+    }
+
+    /// <inheritdoc cref="ComposeInPlace(Tensor, Tensor?)"/>
+    public Tensor ComposeInPlace(Tensor everyClass, double atTrueClass) =>
+        ComposeInPlace(everyClass, full(new long[] { Samples, 1, Pixels }, atTrueClass, Input.dtype, Input.device));
 
     /// <inheritdoc cref="Compose(Tensor?, Tensor?)"/>
     public Tensor Compose(Tensor? everyClass, double atTrueClass) =>

@@ -88,7 +88,7 @@ internal sealed class BackwardEmitter
                 .ToList();
             // Only a tensor this backward made may be overwritten (a step that is p, y or a gradient is theirs).
             var fused = Fused(value, dead.Where(name => steps.Take(i).Any(s => s.Local == name && MakesNewTensor(s.Value))).ToList());
-            var code = $"{KnownSymbols.ScopedResult}.Of(() => {fused?.Code ?? ExprEmitter.Emit(value, PixelScope.Instance)})";
+            var code = $"{KnownSymbols.ScopedResult}.Of(() => {fused?.Code ?? ReusingExprEmitter.Emit(value)})";
             w.Line(local == "dz" ? $"dz = {code};" : $"var {local} = {code};");
             if (fused?.Reused is { } reused)
             {

@@ -132,12 +132,20 @@ public sealed class ClosedFormBackwardTests
                 return value.dim() == 0 ? value : (value * arange(1, value.numel() + 1, ScalarType.Float64)).sum();
             };
 
+            var (targetBefore, logitsBefore) = (target.clone(), logits.clone());
             var expected = LossHarness.ValueAndGradient(Loss(autograd), logits);
             AssertClose(expected, LossHarness.ValueAndGradient(Loss(closedForm), logits), $"{what}, {format}");
             using (StatisticsKernel.TensorPathOnly())
             {
                 AssertClose(expected, LossHarness.ValueAndGradient(Loss(closedForm), logits), $"{what}, {format}, tensor path");
+                using var leaf = logits.clone().requires_grad_(true);
+                Loss(closedForm)(leaf).backward();
+                Assert.True(leaf.detach().equal(logitsBefore).all().item<bool>(), $"{what}, {format}: the backward wrote into the input");
             }
+
+            // The backward writes into tensors it made, never into the caller's.
+            Assert.True(target.equal(targetBefore).all().item<bool>(), $"{what}, {format}: the target was written into");
+            Assert.True(logits.equal(logitsBefore).all().item<bool>(), $"{what}, {format}: the logits were written into");
         }
     }
 

@@ -220,7 +220,7 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
             var log1mpt = batch.LogComplementAtTrueClass(logp);
             var wt = batch.AtTrueClass(w);
             var dp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gP, batch.AtTrueClass(gTP)));
-            var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gS1 * wt * logpt * (_gamma * log1mpt).exp() * _gamma * global::SegLoss.Runtime.ExpressionOps.ExpNonPositive(logp - log1mpt), gS1 * wt * (_gamma * log1mpt).exp() - gS1 * wt * logpt * (_gamma * log1mpt).exp() * _gamma * global::SegLoss.Runtime.ExpressionOps.ExpNonPositive(logpt - log1mpt)));
+            var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.ComposeInPlace((logp - log1mpt).clamp_max_(0).exp_().mul_((gS1 * wt).mul_(logpt).mul_((_gamma * log1mpt).exp_()).mul_(_gamma)), (gS1 * wt).mul_((_gamma * log1mpt).exp_()).sub_((gS1 * wt).mul_(logpt).mul_((_gamma * log1mpt).exp_()).mul_(_gamma).mul_((logpt - log1mpt).clamp_max_(0).exp_()))));
             var d = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.ProductPlusInto(p, dp, dlogp));
             dp.Dispose(); // not read again
             dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProductInto(d, p, d.sum(1, keepdim: true)));
@@ -232,7 +232,7 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
             var logpt = (y * logp).sum(1, keepdim: true);
             var log1mpt = batch.LogComplementAtTrueClass(logp);
             var dp = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.ProductPlus(y, gTP, gP));
-            var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => gS1 * (wPixel * y).sum(1, keepdim: true) * logpt * (_gamma * log1mpt).exp() * _gamma * global::SegLoss.Runtime.ExpressionOps.ExpNonPositive(logp + (1.0 - y).log() - log1mpt) + y * (gS1 * (wPixel * y).sum(1, keepdim: true) * (_gamma * log1mpt).exp()));
+            var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => (1.0 - y).log_().add_(logp).sub_(log1mpt).clamp_max_(0).exp_().mul_((wPixel * y).sum(1, keepdim: true).mul_(gS1).mul_(logpt).mul_((_gamma * log1mpt).exp_()).mul_(_gamma)).add_(y * (wPixel * y).sum(1, keepdim: true).mul_(gS1).mul_((_gamma * log1mpt).exp_())));
             var d = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.ProductPlusInto(p, dp, dlogp));
             dp.Dispose(); // not read again
             dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProductInto(d, p, d.sum(1, keepdim: true)));

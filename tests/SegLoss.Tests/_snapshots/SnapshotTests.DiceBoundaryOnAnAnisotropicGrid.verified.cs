@@ -206,7 +206,7 @@ partial class DiceBoundary : global::TorchSharp.Loss<global::TorchSharp.torch.Te
         if (batch.HasClassIndices)
         {
             // y is one-hot and never built: the adjoints of pt, logpt, ... are added at each pixel's true class.
-            var dp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gP + gS1 * sdist, batch.AtTrueClass(gTP)));
+            var dp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.ComposeInPlace((gS1 * sdist).add_(gP), batch.AtTrueClass(gTP)));
             var d = global::SegLoss.Runtime.ScopedResult.Of(() => dp * p);
             dp.Dispose(); // not read again
             dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProductInto(d, p, d.sum(1, keepdim: true)));
@@ -215,7 +215,7 @@ partial class DiceBoundary : global::TorchSharp.Loss<global::TorchSharp.torch.Te
         {
             // One-hot, soft or binary target [N, C, X].
             var y = batch.Target;
-            var dp = global::SegLoss.Runtime.ScopedResult.Of(() => gTP * y + gP + gS1 * sdist);
+            var dp = global::SegLoss.Runtime.ScopedResult.Of(() => (gTP * y).add_(gP).add_(gS1 * sdist));
             var d = global::SegLoss.Runtime.ScopedResult.Of(() => dp * p);
             dp.Dispose(); // not read again
             dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProductInto(d, p, d.sum(1, keepdim: true)));

@@ -223,7 +223,7 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
             // y is one-hot and never built: the adjoints of pt, logpt, ... are added at each pixel's true class.
             var wt = batch.AtTrueClass(w);
             var dp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gP, batch.AtTrueClass(gTP)));
-            var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gS1 * (wPixel * (_label_smoothing / C)), gS1 * (wt * (1.0 - _label_smoothing))));
+            var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gS1 * (wPixel * (_label_smoothing / C)), (wt * (1.0 - _label_smoothing)).mul_(gS1)));
             var d = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.ProductPlusInto(p, dp, dlogp));
             dp.Dispose(); // not read again
             dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProductInto(d, p, d.sum(1, keepdim: true)));
@@ -233,7 +233,7 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
             // One-hot, soft or binary target [N, C, X].
             var y = batch.Target;
             var dp = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.ProductPlus(y, gTP, gP));
-            var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => gS1 * (wPixel * (_label_smoothing / C)) + gS1 * (wPixel * (1.0 - _label_smoothing)) * y);
+            var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => (gS1 * (wPixel * (1.0 - _label_smoothing)) * y).add_(gS1 * (wPixel * (_label_smoothing / C))));
             var d = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.ProductPlusInto(p, dp, dlogp));
             dp.Dispose(); // not read again
             dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProductInto(d, p, d.sum(1, keepdim: true)));

@@ -240,8 +240,8 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
             var dp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gP2 * global::SegLoss.Runtime.ExpressionOps.PowDerivative(p, 2.0), batch.AtTrueClass(gTP)));
             var d = global::SegLoss.Runtime.ScopedResult.Of(() => dp * p);
             dp.Dispose(); // not read again
-            var dlogpSigmoid = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gS2 * log1mpSigmoid * (_gamma * logpSigmoid).exp() * _gamma, batch.AtTrueClass(gS1) * (_gamma * log1mptSigmoid).exp() + batch.AtTrueClass(gS3) * log1mptSigmoid * (_gamma * logptSigmoid).exp() * _gamma));
-            var dlog1mpSigmoid = global::SegLoss.Runtime.ScopedResult.Of(() => gS2 * (_gamma * logpSigmoid).exp());
+            var dlogpSigmoid = global::SegLoss.Runtime.ScopedResult.Of(() => batch.ComposeInPlace((gS2 * log1mpSigmoid).mul_((_gamma * logpSigmoid).exp_()).mul_(_gamma), batch.AtTrueClass(gS1).mul_((_gamma * log1mptSigmoid).exp_()).add_(batch.AtTrueClass(gS3).mul_(log1mptSigmoid).mul_((_gamma * logptSigmoid).exp_()).mul_(_gamma))));
+            var dlog1mpSigmoid = global::SegLoss.Runtime.ScopedResult.Of(() => (_gamma * logpSigmoid).exp_().mul_(gS2));
             dz = global::SegLoss.Runtime.ScopedResult.Of(() => d - p * d.sum(1, keepdim: true) + dlogpSigmoid * (1.0 - pSigmoid) - dlog1mpSigmoid * pSigmoid + batch.Compose(null, -((batch.AtTrueClass(gS1) * logptSigmoid * (_gamma * log1mptSigmoid).exp() * _gamma + batch.AtTrueClass(gS3) * (_gamma * logptSigmoid).exp()) * ptSigmoid)));
             d.Dispose(); dlogpSigmoid.Dispose(); dlog1mpSigmoid.Dispose(); // not read again
         }
@@ -252,8 +252,8 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
             var dp = global::SegLoss.Runtime.ScopedResult.Of(() => gTP * y + gP2 * global::SegLoss.Runtime.ExpressionOps.PowDerivative(p, 2.0));
             var d = global::SegLoss.Runtime.ScopedResult.Of(() => dp * p);
             dp.Dispose(); // not read again
-            var dlogpSigmoid = global::SegLoss.Runtime.ScopedResult.Of(() => gS1 * y * (_gamma * log1mpSigmoid).exp() + gS2 * log1mpSigmoid * (_gamma * logpSigmoid).exp() * _gamma + gS3 * y * log1mpSigmoid * (_gamma * logpSigmoid).exp() * _gamma);
-            var dlog1mpSigmoid = global::SegLoss.Runtime.ScopedResult.Of(() => gS1 * y * logpSigmoid * (_gamma * log1mpSigmoid).exp() * _gamma + gS2 * (_gamma * logpSigmoid).exp() + gS3 * y * (_gamma * logpSigmoid).exp());
+            var dlogpSigmoid = global::SegLoss.Runtime.ScopedResult.Of(() => (gS1 * y).mul_((_gamma * log1mpSigmoid).exp_()).add_((gS2 * log1mpSigmoid).mul_((_gamma * logpSigmoid).exp_()).mul_(_gamma)).add_((gS3 * y).mul_(log1mpSigmoid).mul_((_gamma * logpSigmoid).exp_()).mul_(_gamma)));
+            var dlog1mpSigmoid = global::SegLoss.Runtime.ScopedResult.Of(() => (gS1 * y).mul_(logpSigmoid).mul_((_gamma * log1mpSigmoid).exp_()).mul_(_gamma).add_((_gamma * logpSigmoid).exp_().mul_(gS2)).add_((gS3 * y).mul_((_gamma * logpSigmoid).exp_())));
             dz = global::SegLoss.Runtime.ScopedResult.Of(() => d - p * d.sum(1, keepdim: true) + dlogpSigmoid * (1.0 - pSigmoid) - dlog1mpSigmoid * pSigmoid);
             d.Dispose(); dlogpSigmoid.Dispose(); dlog1mpSigmoid.Dispose(); // not read again
         }

@@ -185,8 +185,8 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
             var pt = batch.AtTrueClass(p);
             var logpt = batch.AtTrueClass(logp);
             var log1mpt = global::TorchSharp.torch.nn.functional.logsigmoid(-batch.AtTrueClass(batch.Input));
-            var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gS2 * log1mp * (_gamma * logp).exp() * _gamma, batch.AtTrueClass(gS1) * (_gamma * log1mpt).exp() + batch.AtTrueClass(gS3) * log1mpt * (_gamma * logpt).exp() * _gamma));
-            var dlog1mp = global::SegLoss.Runtime.ScopedResult.Of(() => gS2 * (_gamma * logp).exp());
+            var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.ComposeInPlace((gS2 * log1mp).mul_((_gamma * logp).exp_()).mul_(_gamma), batch.AtTrueClass(gS1).mul_((_gamma * log1mpt).exp_()).add_(batch.AtTrueClass(gS3).mul_(log1mpt).mul_((_gamma * logpt).exp_()).mul_(_gamma))));
+            var dlog1mp = global::SegLoss.Runtime.ScopedResult.Of(() => (_gamma * logp).exp_().mul_(gS2));
             dz = global::SegLoss.Runtime.ScopedResult.Of(() => dlogp * (1.0 - p) - dlog1mp * p + batch.Compose(null, -((batch.AtTrueClass(gS1) * logpt * (_gamma * log1mpt).exp() * _gamma + batch.AtTrueClass(gS3) * (_gamma * logpt).exp()) * pt)));
             dlogp.Dispose(); dlog1mp.Dispose(); // not read again
         }
@@ -194,8 +194,8 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
         {
             // One-hot, soft or binary target [N, C, X].
             var y = batch.Target;
-            var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => gS1 * y * (_gamma * log1mp).exp() + gS2 * log1mp * (_gamma * logp).exp() * _gamma + gS3 * y * log1mp * (_gamma * logp).exp() * _gamma);
-            var dlog1mp = global::SegLoss.Runtime.ScopedResult.Of(() => gS1 * y * logp * (_gamma * log1mp).exp() * _gamma + gS2 * (_gamma * logp).exp() + gS3 * y * (_gamma * logp).exp());
+            var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => (gS1 * y).mul_((_gamma * log1mp).exp_()).add_((gS2 * log1mp).mul_((_gamma * logp).exp_()).mul_(_gamma)).add_((gS3 * y).mul_(log1mp).mul_((_gamma * logp).exp_()).mul_(_gamma)));
+            var dlog1mp = global::SegLoss.Runtime.ScopedResult.Of(() => (gS1 * y).mul_(logp).mul_((_gamma * log1mp).exp_()).mul_(_gamma).add_((_gamma * logp).exp_().mul_(gS2)).add_((gS3 * y).mul_((_gamma * logp).exp_())));
             dz = global::SegLoss.Runtime.ScopedResult.Of(() => dlogp * (1.0 - p) - dlog1mp * p);
             dlogp.Dispose(); dlog1mp.Dispose(); // not read again
         }

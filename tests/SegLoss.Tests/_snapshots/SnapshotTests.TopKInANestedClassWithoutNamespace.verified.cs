@@ -163,7 +163,7 @@ partial class Training
             {
                 // One-hot, soft or binary target [N, C, X].
                 var y = batch.Target;
-                var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => -(y * gK1));
+                var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => (y * gK1).neg_());
                 dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProductInto(dlogp, p, dlogp.sum(1, keepdim: true)));
             }
             return batch.InputGradient(dz);
