@@ -222,3 +222,8 @@ public partial class ShapeAwareSoftmax { }
 [SegLoss(Activation.Sigmoid)]
 [ShapeAware]
 public partial class ShapeAwareSigmoid { }
+
+/// <summary>log(1 - pt) read directly (not through a power that hides -∞ at saturation), for the CPU kernel's fallback.</summary>
+[SegLoss]
+[Term("meanx(-sumc(y*log(1 - p)))", Name = "complement")]
+public partial class SoftmaxLogComplement { }

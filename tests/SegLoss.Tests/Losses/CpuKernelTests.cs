@@ -69,6 +69,7 @@ public sealed class CpuKernelTests
     [Theory]
     [InlineData(nameof(SoftmaxFocalGammaHalf))]
     [InlineData(nameof(DiceCE))]
+    [InlineData(nameof(SoftmaxLogComplement))]
     public void Kernel_equals_the_tensor_path_at_saturated_logits(string name)
     {
         // pt rounds to 1 (right at ±100) or to 0 (wrong): log(1 - pt) comes from the other classes' logsumexp.
@@ -84,6 +85,19 @@ public sealed class CpuKernelTests
         Assert.True(double.IsFinite(kernel.Value));
         Assert.True(Math.Abs(kernel.Value - tensorPath.Value) <= 1e-12 * Math.Max(1, Math.Abs(tensorPath.Value)), $"{kernel.Value} != {tensorPath.Value}");
         AssertGradientsWithin1e10(name, kernel.Gradient, tensorPath.Gradient);
+
+        // In float32 (and at ±400 in float64) the other classes' p underflow: log(1 - pt) falls back to their logsumexp.
+        foreach (var (extreme, type) in new[] { (logits, ScalarType.Float32), (logits * 4, ScalarType.Float64) })
+        {
+            var input = extreme.to_type(type);
+            var (value, gradient) = Run(loss, input, labels);
+            var (expectedValue, expectedGradient) = RunTensorPath(loss, input, labels);
+            Assert.True(double.IsFinite(value));
+            Assert.True(Math.Abs(value - expectedValue) <= 1e-5 * Math.Max(1, Math.Abs(expectedValue)), $"{type}: {value} != {expectedValue}");
+            var scale = expectedGradient.Max(Math.Abs);
+            Assert.All(Enumerable.Range(0, gradient.Length), i => Assert.True(
+                Math.Abs(gradient[i] - expectedGradient[i]) <= 1e-5 * scale, $"{name} {type}: gradient[{i}] {gradient[i]} != {expectedGradient[i]}"));
+        }
     }
 
     /// <summary>Every gradient element within 1e-10 relative to the larger of the tensor path's largest and its own.</summary>

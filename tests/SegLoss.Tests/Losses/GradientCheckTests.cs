@@ -96,6 +96,7 @@ public sealed class GradientCheckTests
         nameof(CrossEntropyAndStructuralSimilarity) => new CrossEntropyAndStructuralSimilarity(),
         nameof(ShapeAwareSoftmax) => new ShapeAwareSoftmax(),
         nameof(ShapeAwareSigmoid) => new ShapeAwareSigmoid(),
+        nameof(SoftmaxLogComplement) => new SoftmaxLogComplement(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 

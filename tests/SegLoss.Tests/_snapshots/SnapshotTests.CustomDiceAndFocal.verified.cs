@@ -266,7 +266,7 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
         var logpt = scratch.Pixel();
         chunk.AtTrueClass(logp, logpt);
         var log1mpt = scratch.Pixel();
-        chunk.LogComplementAtTrueClass(logp, log1mpt);
+        chunk.LogComplementAtTrueClass(p, logp, log1mpt);
         var wt = scratch.Pixel();
         chunk.AtTrueClass(w, wt);
 
@@ -325,7 +325,7 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
         var logpt = scratch.Pixel();
         chunk.AtTrueClass(logp, logpt);
         var log1mpt = scratch.Pixel();
-        chunk.LogComplementAtTrueClass(logp, log1mpt);
+        chunk.LogComplementAtTrueClass(p, logp, log1mpt);
         var wt = scratch.Pixel();
         chunk.AtTrueClass(w, wt);
 

@@ -336,7 +336,7 @@ internal sealed class KernelEmitter
                 switch (Kind(tag))
                 {
                     case Activation.Softmax:
-                        w.Line($"chunk.LogComplementAtTrueClass({logp}, {log1mpt});");
+                        w.Line($"chunk.LogComplementAtTrueClass({p}, {logp}, {log1mpt});");
                         break;
                     case Activation.Sigmoid:
                         w.Line($"chunk.LogitsAtTrueClass({log1mpt});");

@@ -248,6 +248,62 @@ public readonly ref struct KernelChunk<T>
     }
 
     /// <summary>
+    /// log(1 - pt) under a softmax: the log of the sum of the other classes' p at each pixel (no exponential: p is
+    /// at hand), and where that sum is too small for p's precision (the other classes' p underflow as pt rounds to 1)
+    /// the logsumexp of their log p, as <see cref="LossBatch.LogComplementAtTrueClass"/> computes it everywhere.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void LogComplementAtTrueClass(ClassRows<T> p, ClassRows<T> logp, Span<T> destination)
+    {
+        ref var k = ref MemoryMarshal.GetReference(_classOf);
+        ref var probabilities = ref MemoryMarshal.GetReference(p.Block);
+        ref var d = ref MemoryMarshal.GetReference(destination);
+        var length = p.RowLength;
+        var i = 0;
+        for (; i + Vector<T>.Count <= length; i += Vector<T>.Count)
+        {
+            var kind = Load(ref k, i);
+            var others = Vector<T>.Zero;
+            for (var c = 0; c < Classes; c++)
+            {
+                others += Vector.ConditionalSelect(Vector.Equals(kind, new Vector<T>(T.CreateTruncating(c))), Vector<T>.Zero, Load(ref probabilities, (c * length) + i));
+            }
+
+            Store(others, ref d, i);
+        }
+
+        for (; i < length; i++)
+        {
+            var others = T.Zero;
+            for (var c = 0; c < Classes; c++)
+            {
+                others += Unsafe.Add(ref k, i) == T.CreateTruncating(c) ? T.Zero : Unsafe.Add(ref probabilities, (c * length) + i);
+            }
+
+            Unsafe.Add(ref d, i) = others;
+        }
+
+        // Below about 2^-100 (float) or 2^-1000 (double) of pt's scale, p has lost digits to underflow.
+        var smallest = T.CreateTruncating(typeof(T) == typeof(float) ? 1e-30 : 1e-290);
+        var precise = TP.Min(destination) >= smallest;
+        TP.Log(destination, destination);
+        if (precise)
+        {
+            return;
+        }
+
+        var exact = Scratch.Pixel();
+        LogComplementAtTrueClass(logp, exact);
+        for (var j = 0; j < length; j++)
+        {
+            if (!(Unsafe.Add(ref d, j) >= T.Log(smallest)))
+            {
+                Unsafe.Add(ref d, j) = exact[j];
+            }
+        }
+    }
+
+    /// <summary>
     /// log(1 - pt) under a softmax, from log p: the logsumexp of the other classes at each pixel, exact where pt rounds
     /// to 1 (as <see cref="LossBatch.LogComplementAtTrueClass"/>). Vectorized over the pixels: each class's log p with
     /// the true class's entry set to -∞, their maximum m, then m + log Σc exp(· - m).
