@@ -94,6 +94,7 @@ public readonly ref struct KernelChunk<T>
             ClassSums.Add(_classOf, values, Valid, sums);
         }
     }
+
     /// <summary>The number of valid pixels of each class, into <paramref name="sums"/>, times <paramref name="scale"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void CountAtTrueClass(Span<double> sums, double scale)
@@ -108,6 +109,7 @@ public readonly ref struct KernelChunk<T>
             sums[c] += scale * counts[c];
         }
     }
+
     /// <summary>Each pixel's value of its own class's row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AtTrueClass(ClassRows<T> rows, Span<T> destination)
@@ -134,6 +136,7 @@ public readonly ref struct KernelChunk<T>
             Unsafe.Add(ref d, i) = Unsafe.Add(ref row, (int.CreateTruncating(Unsafe.Add(ref k, i)) * length) + i);
         }
     }
+
     /// <summary>Each pixel's value of its own class's logits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void LogitsAtTrueClass(Span<T> destination)
@@ -174,6 +177,7 @@ public readonly ref struct KernelChunk<T>
             Unsafe.Add(ref d, i) = entries[int.CreateTruncating(Unsafe.Add(ref k, i))];
         }
     }
+
     /// <summary>Adds per-pixel values to each pixel's own class's row (the true-class part of a full map).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddAtTrueClass(ClassRows<T> rows, ReadOnlySpan<T> values)
@@ -183,6 +187,7 @@ public readonly ref struct KernelChunk<T>
             AddWhereClass(c, rows[c], values);
         }
     }
+
     /// <summary>Adds one value to each pixel's own class's row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddAtTrueClass(ClassRows<T> rows, double value)
@@ -192,6 +197,7 @@ public readonly ref struct KernelChunk<T>
             AddWhereClass(c, rows[c], value);
         }
     }
+
     /// <summary>Adds <paramref name="values"/> where the pixel's class is <paramref name="c"/> (one row of a full map).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddWhereClass(int c, Span<T> destination, ReadOnlySpan<T> values)
@@ -215,6 +221,7 @@ public readonly ref struct KernelChunk<T>
             }
         }
     }
+
     /// <summary>Adds <paramref name="value"/> where the pixel's class is <paramref name="c"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddWhereClass(int c, Span<T> destination, double value)
@@ -238,6 +245,7 @@ public readonly ref struct KernelChunk<T>
             }
         }
     }
+
     /// <summary>Softmax over the classes at each pixel: p (and log p when <paramref name="withLog"/>), see <see cref="ChunkSoftmax"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Softmax(ClassRows<T> p, ClassRows<T> logp, bool withLog)
