@@ -26,7 +26,7 @@ public sealed class CpuKernelTests
     public static TheoryData<string> Losses() => new()
     {
         nameof(DiceCE), nameof(SoftmaxFocalGammaHalf), nameof(SigmoidFocal), nameof(GeneralizedDiceSquare), nameof(KitchenSink),
-        nameof(BinaryCrossEntropies), nameof(LogCoshAndMcc), nameof(DiceSigmoidFocal),
+        nameof(BinaryCrossEntropies), nameof(LogCoshAndMcc), nameof(DiceSigmoidFocal), nameof(TopKCrossEntropy), nameof(DiceTopK),
     };
 
     [Theory]

@@ -356,7 +356,7 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
     /// <summary>The closed-form backward in one pass of the CPU kernel (see <see cref="BackwardChunk"/>).</summary>
     private global::TorchSharp.torch.Tensor KernelGradient(global::SegLoss.Runtime.LossBatch batch, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> g)
     {
-        var gradients = new[] { global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[0]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[1]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[2]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[3]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[4]) };
+        var gradients = new double[][] { global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[0]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[1]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[2]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[3]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[4]) };
         return batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
             ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<float>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk) => BackwardChunk(chunk, gradients))
             : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<double>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk) => BackwardChunk(chunk, gradients));

@@ -277,7 +277,7 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
     /// <summary>The closed-form backward in one pass of the CPU kernel (see <see cref="BackwardChunk"/>).</summary>
     private global::TorchSharp.torch.Tensor KernelGradient(global::SegLoss.Runtime.LossBatch batch, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> g)
     {
-        var gradients = new[] { global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[0]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[1]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[2]) };
+        var gradients = new double[][] { global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[0]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[1]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[2]) };
         return batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
             ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<float>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk) => BackwardChunk(chunk, gradients))
             : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<double>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk) => BackwardChunk(chunk, gradients));

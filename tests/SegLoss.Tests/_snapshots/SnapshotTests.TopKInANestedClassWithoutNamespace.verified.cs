@@ -85,11 +85,12 @@ partial class Training
 
             // The statistics that depend on the prediction form one autograd node. Its backward, StatisticsBackward, is
             // derived in closed form: nothing full-size is kept for it but the input and the target.
-            // No CPU kernel: topk and lovasz sort the whole batch.
+            // On contiguous float32/float64 CPU logits with class indices, a CPU kernel computes both in one pass each.
+            var kernel = global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Applies(batch);
             Statistics statistics = null!;
             var differentiable = global::SegLoss.Runtime.StatisticsNode.Apply(batch, global::System.Array.Empty<global::TorchSharp.torch.Tensor?>(),
-                () => (statistics = ComputeStatistics(batch)).Differentiable(),
-                (saved, constants, g) => StatisticsBackward(saved, g));
+                () => (statistics = (kernel ? KernelStatistics(batch) : ComputeStatistics(batch))).Differentiable(),
+                (saved, constants, g) => kernel ? KernelGradient(saved, g) : StatisticsBackward(saved, g));
             statistics = statistics.WithDifferentiable(differentiable);
 
             Statistics? pooledStatistics = null;
@@ -167,6 +168,93 @@ partial class Training
                 dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProductInto(dlogp, p, dlogp.sum(1, keepdim: true)));
             }
             return batch.InputGradient(dz);
+        }
+
+        /// <summary>Every statistic in one pass of the CPU kernel over the pixels (see <see cref="ForwardChunk"/>).</summary>
+        private Statistics KernelStatistics(global::SegLoss.Runtime.LossBatch batch)
+        {
+            var widths = new[] { 1 };
+            // Then the per-pixel values of K1, [N, 1, X].
+            var sums = batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
+                ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<float>(batch, widths, maps: 1, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s))
+                : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<double>(batch, widths, maps: 1, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s));
+            return new Statistics(V: sums[0], K1: sums[1]);
+        }
+
+        /// <summary>One chunk's statistics: the activation, then each statistic's pixel sum into <paramref name="sums"/>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void ForwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, global::System.Span<double> sums)
+            where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
+        {
+            var scratch = chunk.Scratch;
+
+            var p = scratch.PerClass(chunk.Classes);
+            var logp = scratch.PerClass(chunk.Classes);
+            chunk.Softmax(p, logp, withLog: true);
+            var logpt = scratch.Pixel();
+            chunk.AtTrueClass(logp, logpt);
+
+            // V = Σx 1
+            sums[0] += (1.0) * chunk.ValidCount;
+
+            // K1 = per-pixel values of topk: -(logpt)
+            var t1 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(logpt, t1);
+            t1.CopyTo(chunk.Map(0));
+        }
+
+        /// <summary>The closed-form backward in one pass of the CPU kernel (see <see cref="BackwardChunk"/>).</summary>
+        private global::TorchSharp.torch.Tensor KernelGradient(global::SegLoss.Runtime.LossBatch batch, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> g)
+        {
+            var gradients = new double[][] {  };
+            var mapGradients = new[] { g[0] }; // per pixel, [N, 1, X]
+            return batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
+                ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<float>(batch, mapGradients, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk) => BackwardChunk(chunk, gradients))
+                : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<double>(batch, mapGradients, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk) => BackwardChunk(chunk, gradients));
+        }
+
+        /// <summary>One chunk's gradient: the adjoints of the quantities, through the activation, written once.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void BackwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, double[][] gradients)
+            where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
+        {
+            var gK1 = chunk.MapGradient(0); // per pixel
+            var row = chunk.Sample * chunk.Classes;
+            var scratch = chunk.Scratch;
+            var C = (double)chunk.Classes;
+
+            var p = scratch.PerClass(chunk.Classes);
+            var logp = scratch.PerClass(0);
+            chunk.Softmax(p, logp, withLog: false);
+
+            var dlogp = scratch.PerClass(chunk.Classes);
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                dlogp[c].Clear();
+            }
+            var t1 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(gK1, t1);
+            chunk.AddAtTrueClass(dlogp, t1);
+
+            // dL/dz, written once (zero at ignored pixels).
+            var t2 = scratch.Pixel();
+            t2.Clear();
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t2, dlogp[c], t2);
+            }
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                using var iteration = scratch.Iteration();
+                var gradient = chunk.Gradient(c);
+                var t3 = scratch.Pixel();
+                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], t2, t3);
+                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(dlogp[c], t3, gradient);
+                if (!chunk.Valid.IsEmpty)
+                {
+                    global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);
+                }
+            }
         }
 
         /// <summary>

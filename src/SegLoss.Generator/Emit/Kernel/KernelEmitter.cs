@@ -33,9 +33,9 @@ internal sealed class KernelEmitter
     /// <summary>Why the declaration has no CPU kernel, or null when it has one.</summary>
     public static string? Unsupported(LossPlan plan, IReadOnlyList<(string Local, Expr Value)> indexSteps)
     {
-        if (plan.Statistics.Any(s => s.Kind != StatisticKind.Sum))
+        if (plan.Statistics.Any(s => s.Kind == StatisticKind.LovaszErrors || (s.Kind == StatisticKind.TopKValues && s.PerClass)))
         {
-            return "topk and lovasz sort the whole batch";
+            return "lovasz sorts each class's errors over the whole batch";
         }
 
         var forms = plan.Statistics.SelectMany(s => new[] { s.EveryClass, s.TrueClass, s.Pixel }).Where(f => f is not null).Select(f => f!)
@@ -98,12 +98,21 @@ internal sealed class KernelEmitter
         w.Block(() =>
         {
             WriteWeights(w);
-            var widths = string.Join(", ", _plan.Statistics.Select(s => s.PerClass ? "(int)batch.Classes" : "1"));
+            var sums = _plan.Statistics.Where(s => s.Kind == StatisticKind.Sum).ToList();
+            var maps = _plan.Statistics.Where(s => s.Kind == StatisticKind.TopKValues).ToList();
+            var widths = string.Join(", ", sums.Select(s => s.PerClass ? "(int)batch.Classes" : "1"));
+            var mapCount = maps.Count == 0 ? "" : $", maps: {maps.Count.ToString(CultureInfo.InvariantCulture)}";
             w.Line($"var widths = new[] {{ {widths} }};");
+            if (maps.Count > 0)
+            {
+                w.Line($"// Then the per-pixel values of {string.Join(", ", maps.Select(m => m.Name))}, [N, 1, X].");
+            }
+
             w.Line($"var sums = batch.Input.dtype == {KnownSymbols.Torch}.ScalarType.Float32");
-            w.Line($"    ? {Kernel}.Run<float>(batch, widths, (in {Chunk}<float> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s{WeightArguments}))");
-            w.Line($"    : {Kernel}.Run<double>(batch, widths, (in {Chunk}<double> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s{WeightArguments}));");
-            var arguments = string.Join(", ", _plan.Statistics.Select((s, i) => $"{s.Name}: sums[{i.ToString(CultureInfo.InvariantCulture)}]"));
+            w.Line($"    ? {Kernel}.Run<float>(batch, widths{mapCount}, (in {Chunk}<float> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s{WeightArguments}))");
+            w.Line($"    : {Kernel}.Run<double>(batch, widths{mapCount}, (in {Chunk}<double> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s{WeightArguments}));");
+            string Index(StatisticPlan s) => (s.Kind == StatisticKind.Sum ? sums.IndexOf(s) : sums.Count + maps.IndexOf(s)).ToString(CultureInfo.InvariantCulture);
+            var arguments = string.Join(", ", _plan.Statistics.Select(s => $"{s.Name}: sums[{Index(s)}]"));
             w.Line($"return new Statistics({arguments});");
         });
     }
@@ -115,11 +124,19 @@ internal sealed class KernelEmitter
         w.Block(() =>
         {
             WriteWeights(w);
-            var gradients = string.Join(", ", _backward.Statistics.Select((_, i) => $"{Kernel}.Values(g[{i.ToString(CultureInfo.InvariantCulture)}])"));
-            w.Line($"var gradients = new[] {{ {gradients} }};");
+            var indexed = _backward.Statistics.Select((name, i) => (Name: name, Index: i.ToString(CultureInfo.InvariantCulture))).ToList();
+            var sums = indexed.Where(s => !IsMap(s.Name)).Select(s => $"{Kernel}.Values(g[{s.Index}])");
+            var maps = indexed.Where(s => IsMap(s.Name)).Select(s => $"g[{s.Index}]").ToList();
+            w.Line($"var gradients = new double[][] {{ {string.Join(", ", sums)} }};");
+            var mapArgument = maps.Count == 0 ? "" : ", mapGradients";
+            if (maps.Count > 0)
+            {
+                w.Line($"var mapGradients = new[] {{ {string.Join(", ", maps)} }}; // per pixel, [N, 1, X]");
+            }
+
             w.Line($"return batch.Input.dtype == {KnownSymbols.Torch}.ScalarType.Float32");
-            w.Line($"    ? {Kernel}.Gradient<float>(batch, (in {Chunk}<float> chunk) => BackwardChunk(chunk, gradients{WeightArguments}))");
-            w.Line($"    : {Kernel}.Gradient<double>(batch, (in {Chunk}<double> chunk) => BackwardChunk(chunk, gradients{WeightArguments}));");
+            w.Line($"    ? {Kernel}.Gradient<float>(batch{mapArgument}, (in {Chunk}<float> chunk) => BackwardChunk(chunk, gradients{WeightArguments}))");
+            w.Line($"    : {Kernel}.Gradient<double>(batch{mapArgument}, (in {Chunk}<double> chunk) => BackwardChunk(chunk, gradients{WeightArguments}));");
         });
     }
 
@@ -133,11 +150,20 @@ internal sealed class KernelEmitter
         {
             var forms = _plan.Statistics.SelectMany(s => new[] { s.EveryClass, s.TrueClass, s.Pixel }).Where(f => f is not null).Select(f => f!).ToList();
             var program = WritePrologue(w, forms);
-            var (ones, perClass) = (0, 0);
+            var (ones, perClass, maps) = (0, 0, 0);
             foreach (var statistic in _plan.Statistics)
             {
                 w.Line();
                 w.Line($"// {statistic.Name} = {statistic.Description}");
+                if (statistic.Kind == StatisticKind.TopKValues)
+                {
+                    // Not a sum: each pixel's value, for the term's selection over the batch.
+                    var value = program.AtPixel(statistic.Pixel!);
+                    var map = $"chunk.Map({(maps++).ToString(CultureInfo.InvariantCulture)})";
+                    w.Line(value.IsSpan ? $"{value.Code}.CopyTo({map});" : $"{Math}.Fill<T>({map}, {value.Code});");
+                    continue;
+                }
+
                 var at = Offset(ones, perClass);
                 if (!statistic.PerClass)
                 {
@@ -165,6 +191,9 @@ internal sealed class KernelEmitter
         });
     }
 
+    /// <summary>Whether the statistic named <paramref name="name"/> is a per-pixel map (a topk's values), not a sum.</summary>
+    private bool IsMap(string name) => _plan.Statistics.Any(s => s.Name == name && s.Kind == StatisticKind.TopKValues);
+
     /// <summary>Where a statistic's sums start: after <paramref name="ones"/> single sums and <paramref name="perClass"/> per-class ones.</summary>
     private static string Offset(int ones, int perClass)
     {
@@ -191,9 +220,14 @@ internal sealed class KernelEmitter
         w.Line($"    {Constraint}");
         w.Block(() =>
         {
-            foreach (var (statistic, i) in _backward.Statistics.Select((s, i) => (s, i)))
+            foreach (var (statistic, i) in _backward.Statistics.Where(s => !IsMap(s)).Select((s, i) => (s, i)))
             {
                 w.Line($"var {LocalNames.Gradient(statistic)} = gradients[{i.ToString(CultureInfo.InvariantCulture)}];");
+            }
+
+            foreach (var (statistic, i) in _backward.Statistics.Where(IsMap).Select((s, i) => (s, i)))
+            {
+                w.Line($"var {LocalNames.Gradient(statistic)} = chunk.MapGradient({i.ToString(CultureInfo.InvariantCulture)}); // per pixel");
             }
 
             w.Line("var row = chunk.Sample * chunk.Classes;");
@@ -250,7 +284,7 @@ internal sealed class KernelEmitter
             w.Line("var C = (double)chunk.Classes;");
         }
 
-        var program = new SpanProgram(w);
+        var program = new SpanProgram(w, _plan.Statistics.Where(s => s.Kind == StatisticKind.TopKValues).Select(s => s.Name));
         Activation Kind(Activation tag) => tag == Activation.Declared ? _plan.Options.Activation : tag;
         var tags = used.Where(q => QuantityFacts.DependsOnActivation(q.Kind)).Select(q => q.Activation).Distinct().OrderBy(t => t == Activation.Declared ? -1 : (int)t);
         foreach (var tag in tags)

@@ -19,9 +19,16 @@ internal sealed class SpanProgram
 
     private readonly SourceWriter _w;
     private readonly Dictionary<Expr, string> _bound = new();
+    private readonly HashSet<string> _maps;
     private int _temporaries;
 
-    public SpanProgram(SourceWriter writer) => _w = writer;
+    /// <param name="writer">Where the statements go.</param>
+    /// <param name="maps">The statistics that are per-pixel maps (a topk's values): their gradients are spans.</param>
+    public SpanProgram(SourceWriter writer, IEnumerable<string> maps)
+    {
+        _w = writer;
+        _maps = new HashSet<string>(maps);
+    }
 
     /// <summary>An operand: a span local (or span-valued C# expression), or a scalar <c>double</c> C# expression.</summary>
     public readonly record struct Operand(string Code, bool IsSpan);
@@ -98,6 +105,8 @@ internal sealed class SpanProgram
                 return Scalar("_" + parameter.Name);
             case QuantityExpr quantity:
                 return Quantity(quantity);
+            case GradientExpr gradient when _maps.Contains(gradient.Statistic):
+                return Span(LocalNames.Gradient(gradient.Statistic));
             case GradientExpr gradient:
                 return Scalar(gradient.PerClass ? $"{LocalNames.Gradient(gradient.Statistic)}[row + c]" : $"{LocalNames.Gradient(gradient.Statistic)}[chunk.Sample]");
             case GatherExpr { Full: GradientExpr { PerClass: true } gradient }:

@@ -19,12 +19,16 @@ public readonly ref struct KernelChunk<T>
     private readonly Span<T> _gradient;
     private readonly int _pixels;
 
+    /// <summary>The addresses of the per-pixel maps <c>[N, 1, X]</c>: written by the forward, gradients in the backward.</summary>
+    private readonly nint[] _maps;
+
     /// <summary>Each pixel's class as a <typeparamref name="T"/> (exact below 2²⁴ classes), compared a vector at a time.</summary>
     private readonly Span<T> _classOf;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal KernelChunk(int sample, int start, int length, int classes, int pixels, ReadOnlySpan<T> logits, ReadOnlySpan<long> labels, ReadOnlySpan<T> valid, Span<T> gradient, ChunkScratch<T> scratch)
+    internal KernelChunk(int sample, int start, int length, int classes, int pixels, ReadOnlySpan<T> logits, ReadOnlySpan<long> labels, ReadOnlySpan<T> valid, Span<T> gradient, nint[] maps, ChunkScratch<T> scratch)
     {
+        _maps = maps;
         Sample = sample;
         Start = start;
         Length = length;
@@ -68,6 +72,12 @@ public readonly ref struct KernelChunk<T>
 
     /// <summary>The gradient of class <paramref name="c"/>'s logits at the chunk's pixels (backward only).</summary>
     public Span<T> Gradient(int c) => _gradient.Slice((c * _pixels) + Start, Length);
+
+    /// <summary>Per-pixel map <paramref name="k"/> (a topk's values) at the chunk's pixels, written by the forward.</summary>
+    public unsafe Span<T> Map(int k) => new((T*)_maps[k] + ((long)Sample * _pixels) + Start, Length);
+
+    /// <summary>The gradient of per-pixel map <paramref name="k"/> at the chunk's pixels (backward only).</summary>
+    public unsafe ReadOnlySpan<T> MapGradient(int k) => new((T*)_maps[k] + ((long)Sample * _pixels) + Start, Length);
 
     /// <summary>The number of valid pixels.</summary>
     public double ValidCount => Valid.IsEmpty ? Length : double.CreateTruncating(TP.Sum(Valid));

@@ -53,12 +53,24 @@ public static class StatisticsKernel
     /// <summary>
     /// The statistics of the batch: one tensor <c>[N, width]</c> per entry of <paramref name="widths"/>, in the input's type.
     /// </summary>
-    public static unsafe Tensor[] Run<T>(LossBatch batch, IReadOnlyList<int> widths, Forward<T> forward)
+    public static Tensor[] Run<T>(LossBatch batch, IReadOnlyList<int> widths, Forward<T> forward)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Run(batch, widths, maps: 0, forward);
+
+    /// <summary>
+    /// The statistics of the batch: one tensor <c>[N, width]</c> per entry of <paramref name="widths"/>, then
+    /// <paramref name="maps"/> per-pixel maps <c>[N, 1, X]</c> (the values of a topk, which the chunks write through
+    /// <see cref="KernelChunk{T}.Map"/>), in the input's type.
+    /// </summary>
+    public static unsafe Tensor[] Run<T>(LossBatch batch, IReadOnlyList<int> widths, int maps, Forward<T> forward)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ArgumentNullException.ThrowIfNull(batch);
         var layout = Layout.Of(batch);
         var total = widths.Sum();
         var partial = new double[layout.Chunks * total];
+        var mapTensors = Enumerable.Range(0, maps).Select(_ => empty(new long[] { batch.Samples, 1, batch.Pixels }, batch.Input.dtype)).ToArray();
+        var mapAddresses = mapTensors.Select(map => (nint)TensorMemory.Address<T>(map)).ToArray();
         using var input = batch.Input.contiguous();
         using var labels = batch.Labels!.to_type(ScalarType.Int64).contiguous();
         using var valid = batch.Valid?.to_type(batch.Input.dtype).contiguous();
@@ -69,7 +81,7 @@ public static class StatisticsKernel
             var (z, y, v) = ((nint)inputBytes, (nint)labelBytes, (nint)validBytes);
             Parallel.For(0, layout.Chunks, Options, ChunkScratch<T>.ForThisThread, (index, _, scratch) =>
             {
-                var chunk = layout.Chunk(index, (T*)z, (long*)y, (T*)v, null, scratch);
+                var chunk = layout.Chunk(index, (T*)z, (long*)y, (T*)v, null, mapAddresses, scratch);
                 forward(chunk, partial.AsSpan(index * total, total));
                 return scratch;
             }, _ => { });
@@ -100,14 +112,27 @@ public static class StatisticsKernel
             offset += widths[s];
         }
 
-        return result;
+        return result.Concat(mapTensors).ToArray();
     }
 
     /// <summary>The gradient of <see cref="LossBatch.Input"/> <c>[N, C, X]</c>, written chunk by chunk.</summary>
-    public static unsafe Tensor Gradient<T>(LossBatch batch, Backward<T> backward)
+    public static Tensor Gradient<T>(LossBatch batch, Backward<T> backward)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Gradient(batch, Array.Empty<Tensor>(), backward);
+
+    /// <summary>
+    /// The gradient of <see cref="LossBatch.Input"/> <c>[N, C, X]</c>, written chunk by chunk; the chunks read the
+    /// gradients of the per-pixel maps, <paramref name="mapGradients"/> (<c>[N, 1, X]</c>), through
+    /// <see cref="KernelChunk{T}.MapGradient"/>.
+    /// </summary>
+    public static unsafe Tensor Gradient<T>(LossBatch batch, IReadOnlyList<Tensor> mapGradients, Backward<T> backward)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(mapGradients);
         var layout = Layout.Of(batch);
+        using var maps = new DisposableList(mapGradients.Select(g => g.detach().to_type(batch.Input.dtype).cpu().expand(batch.Samples, 1, batch.Pixels).contiguous()));
+        var mapAddresses = maps.Items.Select(map => (nint)TensorMemory.Address<T>(map)).ToArray();
         var gradient = empty(batch.Input.shape, batch.Input.dtype);
         using var input = batch.Input.contiguous();
         using var labels = batch.Labels!.to_type(ScalarType.Int64).contiguous();
@@ -118,7 +143,7 @@ public static class StatisticsKernel
             var (z, y, v, g) = ((nint)inputBytes, (nint)labelBytes, (nint)validBytes, (nint)gradientBytes);
             Parallel.For(0, layout.Chunks, Options, ChunkScratch<T>.ForThisThread, (index, _, scratch) =>
             {
-                backward(layout.Chunk(index, (T*)z, (long*)y, (T*)v, (T*)g, scratch));
+                backward(layout.Chunk(index, (T*)z, (long*)y, (T*)v, (T*)g, mapAddresses, scratch));
                 return scratch;
             }, _ => { });
         }
@@ -131,6 +156,22 @@ public static class StatisticsKernel
     {
         ArgumentNullException.ThrowIfNull(gradient);
         return gradient.detach().to_type(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
+    }
+
+    /// <summary>Tensors disposed together.</summary>
+    private sealed class DisposableList : IDisposable
+    {
+        public DisposableList(IEnumerable<Tensor> items) => Items = items.ToList();
+
+        public IReadOnlyList<Tensor> Items { get; }
+
+        public void Dispose()
+        {
+            foreach (var item in Items)
+            {
+                item.Dispose();
+            }
+        }
     }
 
     private static ParallelOptions Options => new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
@@ -146,7 +187,7 @@ public static class StatisticsKernel
             return new Layout((int)batch.Samples, (int)batch.Classes, pixels, (pixels + ChunkPixels - 1) / ChunkPixels);
         }
 
-        public unsafe KernelChunk<T> Chunk<T>(int index, T* logits, long* labels, T* valid, T* gradient, ChunkScratch<T> scratch)
+        public unsafe KernelChunk<T> Chunk<T>(int index, T* logits, long* labels, T* valid, T* gradient, nint[] maps, ChunkScratch<T> scratch)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             var sample = index / ChunksPerSample;
@@ -164,6 +205,7 @@ public static class StatisticsKernel
                 new ReadOnlySpan<long>(labels + ((long)sample * Pixels) + start, length),
                 valid == null ? default : new ReadOnlySpan<T>(valid + ((long)sample * Pixels) + start, length),
                 gradient == null ? default : new Span<T>(gradient + block, Classes * Pixels),
+                maps,
                 scratch);
         }
     }
