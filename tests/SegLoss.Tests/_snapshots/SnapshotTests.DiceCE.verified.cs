@@ -246,10 +246,10 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
     {
         var w = global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(batch.ClassWeights(_class_weights, "class_weights"));
         var widths = new[] { 1, (int)batch.Classes, (int)batch.Classes, (int)batch.Classes, 1, 1 };
-        var sums = batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
+        var values = batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
             ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<float>(batch, widths, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s, w))
             : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<double>(batch, widths, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s, w));
-        return new Statistics(V: sums[0], TP: sums[1], P: sums[2], G: sums[3], S1: sums[4], S2: sums[5]);
+        return new Statistics(V: values[0], TP: values[1], P: values[2], G: values[3], S1: values[4], S2: values[5]);
     }
 
     /// <summary>One chunk's statistics: the activation, then each statistic's pixel sum into <paramref name="sums"/>.</summary>

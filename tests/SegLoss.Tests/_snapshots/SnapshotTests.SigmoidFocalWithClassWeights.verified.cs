@@ -206,10 +206,10 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
     private Statistics KernelStatistics(global::SegLoss.Runtime.LossBatch batch)
     {
         var widths = new[] { 1, (int)batch.Classes, (int)batch.Classes, (int)batch.Classes };
-        var sums = batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
+        var values = batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
             ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<float>(batch, widths, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s))
             : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<double>(batch, widths, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s));
-        return new Statistics(V: sums[0], S1: sums[1], S2: sums[2], S3: sums[3]);
+        return new Statistics(V: values[0], S1: values[1], S2: values[2], S3: values[3]);
     }
 
     /// <summary>One chunk's statistics: the activation, then each statistic's pixel sum into <paramref name="sums"/>.</summary>

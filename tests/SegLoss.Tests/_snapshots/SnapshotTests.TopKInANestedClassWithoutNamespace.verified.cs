@@ -175,10 +175,10 @@ partial class Training
         {
             var widths = new[] { 1 };
             // Then the per-pixel values of K1, [N, 1, X].
-            var sums = batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
+            var values = batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
                 ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<float>(batch, widths, maps: 1, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s))
                 : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<double>(batch, widths, maps: 1, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s));
-            return new Statistics(V: sums[0], K1: sums[1]);
+            return new Statistics(V: values[0], K1: values[1]);
         }
 
         /// <summary>One chunk's statistics: the activation, then each statistic's pixel sum into <paramref name="sums"/>.</summary>

@@ -108,11 +108,11 @@ internal sealed class KernelEmitter
                 w.Line($"// Then the per-pixel values of {string.Join(", ", maps.Select(m => m.Name))}, [N, 1, X].");
             }
 
-            w.Line($"var sums = batch.Input.dtype == {KnownSymbols.Torch}.ScalarType.Float32");
+            w.Line($"var values = batch.Input.dtype == {KnownSymbols.Torch}.ScalarType.Float32");
             w.Line($"    ? {Kernel}.Run<float>(batch, widths{mapCount}, (in {Chunk}<float> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s{WeightArguments}))");
             w.Line($"    : {Kernel}.Run<double>(batch, widths{mapCount}, (in {Chunk}<double> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s{WeightArguments}));");
             string Index(StatisticPlan s) => (s.Kind == StatisticKind.Sum ? sums.IndexOf(s) : sums.Count + maps.IndexOf(s)).ToString(CultureInfo.InvariantCulture);
-            var arguments = string.Join(", ", _plan.Statistics.Select(s => $"{s.Name}: sums[{Index(s)}]"));
+            var arguments = string.Join(", ", _plan.Statistics.Select(s => $"{s.Name}: values[{Index(s)}]"));
             w.Line($"return new Statistics({arguments});");
         });
     }
