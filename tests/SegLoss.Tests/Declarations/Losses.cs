@@ -227,3 +227,9 @@ public partial class ShapeAwareSigmoid { }
 [SegLoss]
 [Term("meanx(-sumc(y*log(1 - p)))", Name = "complement")]
 public partial class SoftmaxLogComplement { }
+
+/// <summary>TopK over the batch with ignored pixels: they are left out of the selection and get no gradient.</summary>
+[SegLoss(Activation.Softmax, IgnoreIndex = 255, BatchStatistics = true)]
+[Dice]
+[TopK(Percent = 20)]
+public partial class DiceTopKIgnoring { }

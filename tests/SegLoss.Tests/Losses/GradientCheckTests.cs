@@ -97,6 +97,7 @@ public sealed class GradientCheckTests
         nameof(ShapeAwareSoftmax) => new ShapeAwareSoftmax(),
         nameof(ShapeAwareSigmoid) => new ShapeAwareSigmoid(),
         nameof(SoftmaxLogComplement) => new SoftmaxLogComplement(),
+        nameof(DiceTopKIgnoring) => new DiceTopKIgnoring(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
