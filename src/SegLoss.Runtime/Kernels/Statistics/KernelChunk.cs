@@ -40,9 +40,37 @@ public readonly ref struct KernelChunk<T>
         _gradient = gradient;
         Scratch = scratch;
         _classOf = scratch.Pixel();
-        for (var i = 0; i < labels.Length; i++)
+        ClassRow(labels, _classOf);
+    }
+
+    /// <summary>The class indices as <typeparamref name="T"/>s, converted a vector at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ClassRow(ReadOnlySpan<long> labels, Span<T> destination)
+    {
+        ref var label = ref MemoryMarshal.GetReference(labels);
+        var i = 0;
+        if (typeof(T) == typeof(float))
         {
-            _classOf[i] = T.CreateTruncating(labels[i]);
+            ref var single = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(destination));
+            for (; i + Vector<float>.Count <= labels.Length; i += Vector<float>.Count)
+            {
+                var low = Load(ref label, i);
+                var high = Load(ref label, i + Vector<long>.Count);
+                Store(Vector.ConvertToSingle(Vector.Narrow(low, high)), ref single, i);
+            }
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            ref var wide = ref Unsafe.As<T, double>(ref MemoryMarshal.GetReference(destination));
+            for (; i + Vector<double>.Count <= labels.Length; i += Vector<double>.Count)
+            {
+                Store(Vector.ConvertToDouble(Load(ref label, i)), ref wide, i);
+            }
+        }
+
+        for (; i < labels.Length; i++)
+        {
+            destination[i] = T.CreateTruncating(Unsafe.Add(ref label, i));
         }
     }
 
