@@ -428,7 +428,15 @@ public sealed class LossBatch
         {
             var count = flat.shape[1];
             var k = (long)Math.Floor(count * percent / 100.0);
-            return k == 0 ? zeros(new long[] { rows, 1 }, flat.dtype, flat.device) : flat.topk((int)k, dim: 1).values.mean(new long[] { 1 }, keepdim: true);
+            if (k == 0)
+            {
+                return zeros(new long[] { rows, 1 }, flat.dtype, flat.device);
+            }
+
+            // On the CPU a radix selection (Kernels.TopKSelection); elsewhere libtorch's topk.
+            return flat.device_type == DeviceType.CPU && flat.dtype is ScalarType.Float32 or ScalarType.Float64 && count <= int.MaxValue
+                ? Kernels.TopKSelection.Mean(flat, k)
+                : flat.topk((int)k, dim: 1).values.mean(new long[] { 1 }, keepdim: true);
         }
 
         // Ignored pixels sort last; each row keeps its own k of valid pixels.
