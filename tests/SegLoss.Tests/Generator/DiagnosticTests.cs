@@ -108,6 +108,14 @@ public sealed class DiagnosticTests
         "SEGL013");
 
     [Fact]
+    public void Contour_of_a_map_without_classes() => Single(
+        """
+        [SegLoss] [Term("meanx(contour([|pt|]))")]
+        public partial class ContourOfPt { }
+        """,
+        "SEGL013");
+
+    [Fact]
     public void Wrong_arity() => Single(
         """
         [SegLoss] [Term("[|max(P)|]")]

@@ -130,7 +130,7 @@ public sealed class ShapeAwareTests
         var pixels = spatial.Aggregate(1, (a, b) => a * b);
         var p = probabilities.contiguous().data<double>().ToArray();
         var y = target.to_type(ScalarType.Float64).contiguous().data<double>().ToArray();
-        var coordinates = Enumerable.Range(0, pixels).Select(x => Coordinates(x, spatial)).ToArray();
+        var coordinates = Enumerable.Range(0, pixels).Select(x => PixelGrid.Coordinates(x, spatial)).ToArray();
 
         var total = 0.0;
         for (var sample = 0; sample < n; sample++)
@@ -164,18 +164,6 @@ public sealed class ShapeAwareTests
         return total / n;
     }
 
-    private static int[] Coordinates(int x, int[] spatial)
-    {
-        var coordinates = new int[spatial.Length];
-        for (int d = spatial.Length - 1, rest = x; d >= 0; d--)
-        {
-            coordinates[d] = rest % spatial[d];
-            rest /= spatial[d];
-        }
-
-        return coordinates;
-    }
-
     private static IEnumerable<int> Neighbours(int x, int[][] coordinates, int[] spatial)
     {
         for (var d = 0; d < spatial.Length; d++)
@@ -186,20 +174,9 @@ public sealed class ShapeAwareTests
                 moved[d] += step;
                 if (moved[d] >= 0 && moved[d] < spatial[d])
                 {
-                    yield return Flatten(moved, spatial);
+                    yield return PixelGrid.Index(moved, spatial);
                 }
             }
         }
-    }
-
-    private static int Flatten(int[] coordinates, int[] spatial)
-    {
-        var index = 0;
-        for (var d = 0; d < spatial.Length; d++)
-        {
-            index = index * spatial[d] + coordinates[d];
-        }
-
-        return index;
     }
 }

@@ -191,12 +191,7 @@ public sealed class StructuralSimilarityTests
 
         System.Collections.Generic.IEnumerable<int> Window(int x)
         {
-            var coordinates = new int[spatial.Length];
-            for (int d = spatial.Length - 1, rest = x; d >= 0; d--)
-            {
-                coordinates[d] = rest % spatial[d];
-                rest /= spatial[d];
-            }
+            var coordinates = PixelGrid.Coordinates(x, spatial);
 
             var radius = window / 2;
             var neighbours = new[] { 0 }.AsEnumerable();

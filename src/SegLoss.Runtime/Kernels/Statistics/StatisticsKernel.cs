@@ -131,12 +131,14 @@ public static class StatisticsKernel
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(mapGradients);
         var layout = Layout.Of(batch);
-        using var maps = new DisposableList(mapGradients.Select(g => g.detach().to_type(batch.Input.dtype).cpu().expand(batch.Samples, 1, batch.Pixels).contiguous()));
-        var mapAddresses = maps.Items.Select(map => (nint)TensorMemory.Address<T>(map)).ToArray();
+        // Every tensor made here but the gradient is freed when the scope ends.
+        using var scope = NewDisposeScope();
+        var maps = mapGradients.Select(g => g.detach().to_type(batch.Input.dtype).cpu().expand(batch.Samples, 1, batch.Pixels).contiguous()).ToList();
+        var mapAddresses = maps.Select(map => (nint)TensorMemory.Address<T>(map)).ToArray();
         var gradient = empty(batch.Input.shape, batch.Input.dtype);
-        using var input = batch.Input.contiguous();
-        using var labels = batch.Labels!.to_type(ScalarType.Int64).contiguous();
-        using var valid = batch.Valid?.to_type(batch.Input.dtype).contiguous();
+        var input = batch.Input.contiguous();
+        var labels = batch.Labels!.to_type(ScalarType.Int64).contiguous();
+        var valid = batch.Valid?.to_type(batch.Input.dtype).contiguous();
         fixed (byte* inputBytes = input.bytes, labelBytes = labels.bytes, gradientBytes = gradient.bytes)
         fixed (byte* validBytes = valid is null ? default : valid.bytes)
         {
@@ -148,7 +150,7 @@ public static class StatisticsKernel
             }, _ => { });
         }
 
-        return gradient;
+        return gradient.MoveToOuterDisposeScope();
     }
 
     /// <summary>A statistic's gradient <c>[N, k]</c> as doubles for the kernel (row n at <c>n·k</c>).</summary>
@@ -156,22 +158,6 @@ public static class StatisticsKernel
     {
         ArgumentNullException.ThrowIfNull(gradient);
         return gradient.detach().to_type(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
-    }
-
-    /// <summary>Tensors disposed together.</summary>
-    private sealed class DisposableList : IDisposable
-    {
-        public DisposableList(IEnumerable<Tensor> items) => Items = items.ToList();
-
-        public IReadOnlyList<Tensor> Items { get; }
-
-        public void Dispose()
-        {
-            foreach (var item in Items)
-            {
-                item.Dispose();
-            }
-        }
     }
 
     private static ParallelOptions Options => new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
