@@ -1,8 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Threading.Tasks;
 using static TorchSharp.torch;
 
 namespace SegLoss.Runtime;
@@ -25,9 +22,9 @@ public sealed class BlobLayout
     private readonly Tensor _rowSize;           // [R] valid voxels of each instance
     private readonly Tensor _memberCount;       // [N·C] instance voxels of each sample and class
     private readonly long _members;
-    private readonly Dictionary<Tensor, Tensor> _wholes = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<Tensor, Tensor> _segmentSums = new(ReferenceEqualityComparer.Instance);
-    private Tensor? _memberFlatIndex;
+    private readonly Dictionary<Tensor, (Tensor Rows, Tensor SampleClasses)> _segmentSums = new(ReferenceEqualityComparer.Instance);
+    private Tensor? _memberClass;
+    private Tensor? _inputIndex;
 
     private BlobLayout(LossBatch batch, Tensor memberIndex, Tensor memberSampleClass, Tensor memberRow, Tensor rowSample, Tensor rowClass, Tensor rowSize)
     {
@@ -61,7 +58,7 @@ public sealed class BlobLayout
     /// </summary>
     /// <remarks>
     /// Only the instance voxels are kept (their flat indices in pixel order, with sample, class and row), so the sums
-    /// of <see cref="Sum(Tensor, Tensor, double)"/> and their gradients touch those voxels alone. Rows are the distinct
+    /// of <see cref="Sum"/> and their gradients touch those voxels alone. Rows are the distinct
     /// (sample, class, id) keys of valid instance voxels in increasing order, numbered through a count table of the keys
     /// (a sort when ids are too large for one).
     /// </remarks>
@@ -159,24 +156,42 @@ public sealed class BlobLayout
     public Tensor PerInstance(Tensor perSample) => perSample.index_select(0, RowSample);
 
     /// <summary>
-    /// A statistic for every instance, <c>[R, C]</c> (the same value at every class; the term reads the instance's):
-    /// the whole image's sum with y = 0, minus the class's instance voxels, plus this instance's voxels with y = 1, plus
-    /// the masked value at the class's other instance voxels.
+    /// Where the instances' pixels lie in the input <c>[N, C, X]</c>: the flat index of every class at every instance
+    /// voxel, <c>[1, C, M]</c> (class by class, the voxels in pixel order). The statistics node hands out the logits
+    /// there, so the per-instance sums are computed on <c>M</c> pixels and their gradient is added at those pixels alone.
     /// </summary>
-    public Tensor Sum(Tensor everyClass, Tensor atOne, double masked) =>
-        Combine(Whole(everyClass), MemberSum(everyClass), InstanceSum(atOne), masked);
+    public Tensor InputIndex => _inputIndex ??= MakeInputIndex();
 
-    /// <inheritdoc cref="Sum(Tensor, Tensor, double)"/>
-    public Tensor Sum(double everyClass, Tensor atOne, double masked) =>
-        Combine(Whole(everyClass), MemberSum(everyClass), InstanceSum(atOne), masked);
+    /// <summary>The logits at the instances' pixels, <c>[1, C, M]</c> (see <see cref="InputIndex"/>), through autograd.</summary>
+    public Tensor Logits(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.reshape(-1).index_select(0, InputIndex.view(-1)).view(InputIndex.shape);
+    }
 
-    /// <inheritdoc cref="Sum(Tensor, Tensor, double)"/>
-    public Tensor Sum(Tensor everyClass, double atOne, double masked) =>
-        Combine(Whole(everyClass), MemberSum(everyClass), InstanceSum(atOne), masked);
+    /// <summary>
+    /// A statistic for every instance, <c>[R, C]</c> (the same value at every class; the term reads the instance's):
+    /// the whole image's sum with y = 0 (<paramref name="whole"/>, the statistic of the whole target when the statistic
+    /// does not read y there, <c>[N, C]</c>; null for 0), minus the class's instance voxels' values with y = 0
+    /// (<paramref name="members"/>), plus this instance's voxels' values with y = 1 (<paramref name="atOne"/>), plus the
+    /// masked value at the class's other instance voxels. The values are at the instances' pixels, <c>[1, C, M]</c>
+    /// (or broadcastable, or a constant), each read at its instance's class.
+    /// </summary>
+    public Tensor Sum(Tensor? whole, InstanceValues members, InstanceValues atOne, double masked)
+    {
+        if (Rows == 0)
+        {
+            return zeros(new long[] { 0, _batch.Classes }, _batch.Input.dtype, _batch.Input.device);
+        }
 
-    /// <inheritdoc cref="Sum(Tensor, Tensor, double)"/>
-    public Tensor Sum(double everyClass, double atOne, double masked) =>
-        Combine(Whole(everyClass), MemberSum(everyClass), InstanceSum(atOne), masked);
+        var others = PerRow(MemberSum(members));
+        var outside = whole is null ? -others : PerRow(whole.expand(_batch.Samples, _batch.Classes)) - others;
+        var statistic = outside + InstanceSum(atOne) + (PerRow(_memberCount) - _rowSize) * masked;
+        return statistic.view(Rows, 1).expand(Rows, _batch.Classes);
+    }
+
+    /// <summary>A value per sample and class (<c>[N·C]</c> or <c>[N, C]</c>) at each instance's: <c>[R]</c>.</summary>
+    private Tensor PerRow(Tensor perSampleClass) => perSampleClass.reshape(-1).index_select(0, _rowSampleClass);
 
     /// <summary>
     /// Blob loss's value of a term from its per-instance, per-class values <c>[R, C]</c> (read at each instance's class):
@@ -212,46 +227,17 @@ public sealed class BlobLayout
         return reduction == Reduction.Sum ? mean * n : mean;
     }
 
-    /// <summary>
-    /// The statistic of every row from the whole image's sum with y = 0 (<c>[N·C]</c>), the sum of the same values over
-    /// the instance voxels of each sample and class (<c>[N·C]</c>) and the sum with y = 1 over each instance (<c>[R]</c>).
-    /// </summary>
-    private Tensor Combine(Func<Tensor> whole, Func<Tensor> members, Func<Tensor> instance, double masked)
-    {
-        if (Rows == 0)
-        {
-            return zeros(new long[] { 0, _batch.Classes }, _batch.Input.dtype, _batch.Input.device);
-        }
+    /// <summary>The values over the instance voxels of each sample and class: <c>[N·C]</c>.</summary>
+    private Tensor MemberSum(InstanceValues values) =>
+        values.Tensor is { } tensor ? SegmentSums(tensor).SampleClasses
+        : IsExact(values.Constant, _members) ? _memberCount * values.Constant
+        : SegmentSum(Constant(values.Constant), _memberSampleClass, _batch.Samples * _batch.Classes);
 
-        var statistic = whole().index_select(0, _rowSampleClass) - members().index_select(0, _rowSampleClass) + instance()
-            + (_memberCount.index_select(0, _rowSampleClass) - _rowSize) * masked;
-        return statistic.view(Rows, 1).expand(Rows, _batch.Classes);
-    }
-
-    /// <summary>The sum of <c>[N, C, X]</c> values (or broadcastable) over the valid pixels: <c>[N·C]</c>, once per tensor.</summary>
-    private Func<Tensor> Whole(Tensor everyClass) => () => Cached(_wholes, everyClass, () => _batch.SumPixels(everyClass).reshape(-1));
-
-    /// <summary>A constant's sum over the valid pixels: exact from the pixel counts when every partial sum is exact.</summary>
-    private Func<Tensor> Whole(double everyClass) => () =>
-        IsExact(everyClass, _batch.Pixels)
-            ? (_batch.ValidCount * everyClass).expand(_batch.Samples, _batch.Classes).reshape(-1)
-            : _batch.SumPixels(full(new long[] { _batch.Samples, _batch.Classes, _batch.Pixels }, everyClass, _batch.Input.dtype, _batch.Input.device)).reshape(-1);
-
-    /// <summary>The sum of values over the instance voxels of each sample and class: <c>[N·C]</c>, once per tensor.</summary>
-    private Func<Tensor> MemberSum(Tensor everyClass) => () => SegmentSums(everyClass).narrow(0, Rows, _batch.Samples * _batch.Classes);
-
-    /// <inheritdoc cref="MemberSum(Tensor)"/>
-    private Func<Tensor> MemberSum(double everyClass) => () =>
-        IsExact(everyClass, _members)
-            ? _memberCount * everyClass
-            : SegmentSum(Constant(everyClass), _memberSampleClass, _batch.Samples * _batch.Classes);
-
-    /// <summary>The sum of values over the voxels of each instance: <c>[R]</c>, once per tensor.</summary>
-    private Func<Tensor> InstanceSum(Tensor atOne) => () => SegmentSums(atOne).narrow(0, 0, Rows);
-
-    /// <inheritdoc cref="InstanceSum(Tensor)"/>
-    private Func<Tensor> InstanceSum(double atOne) => () =>
-        IsExact(atOne, _members) ? _rowSize * atOne : SegmentSum(Constant(atOne), _memberRow, Rows);
+    /// <summary>The values over the voxels of each instance: <c>[R]</c>.</summary>
+    private Tensor InstanceSum(InstanceValues values) =>
+        values.Tensor is { } tensor ? SegmentSums(tensor).Rows
+        : IsExact(values.Constant, _members) ? _rowSize * values.Constant
+        : SegmentSum(Constant(values.Constant), _memberRow, Rows);
 
     /// <summary>
     /// Segmented sums of the instance voxels' values <c>[M]</c>: one serial pass in pixel order, the order in which a
@@ -261,43 +247,43 @@ public sealed class BlobLayout
         zeros(count, values.dtype, values.device).index_add(0, segments, values, 1);
 
     /// <summary>
-    /// A per-class tensor's sums at the instance voxels (each at its instance's class), once per tensor: per instance,
-    /// then per sample and class, <c>[R + N·C]</c>. Contiguous float32/float64 CPU tensors take one pass over the
-    /// members (<see cref="SegmentSumsFunction"/>); others gather the members' values and add them by index. Either way
-    /// the gradient touches the instance voxels alone.
+    /// Values at the instances' pixels <c>[1, C, M]</c> (or broadcastable), each read at its instance's class and
+    /// summed per instance (<c>[R]</c>) and per sample and class (<c>[N·C]</c>); once per tensor.
     /// </summary>
-    private Tensor SegmentSums(Tensor values) => Cached(_segmentSums, values, () =>
+    private (Tensor Rows, Tensor SampleClasses) SegmentSums(Tensor values)
     {
-        var (n, c, x) = (_batch.Samples, _batch.Classes, _batch.Pixels);
-        var perClass = values.dim() == 3 && values.shape[0] == n && values.shape[1] == 1 && values.shape[2] == x ? values : values.expand(n, c, x);
-        var flatIndex = perClass.shape[1] == 1
-            ? _memberIndex
-            : _memberFlatIndex ??= _memberIndex + (_memberSampleClass - _memberIndex.div(x, rounding_mode: RoundingMode.floor)) * x;
-        if (perClass.device_type == TorchSharp.DeviceType.CPU && perClass.dtype is ScalarType.Float32 or ScalarType.Float64 && BlobMembers.Enabled)
+        if (!_segmentSums.TryGetValue(values, out var sums))
         {
-            return SegmentSumsFunction.apply(perClass.contiguous(), flatIndex, _memberRow, _memberSampleClass, Rows, n * c);
+            var c = _batch.Classes;
+            var perClass = values.expand(1, c, _members);
+            var atClass = c == 1 ? perClass.reshape(_members) : perClass.gather(1, (_memberClass ??= _memberSampleClass.remainder(c)).view(1, 1, _members)).view(_members);
+            var both = MemberSums.Of(atClass, _memberRow, _memberSampleClass, Rows, _batch.Samples * c);
+            sums = (both.narrow(0, 0, Rows), both.narrow(0, Rows, _batch.Samples * c));
+            _segmentSums[values] = sums;
         }
 
-        var gathered = perClass.reshape(-1).index_select(0, flatIndex);
-        return cat(new[] { SegmentSum(gathered, _memberRow, Rows), SegmentSum(gathered, _memberSampleClass, n * c) });
-    });
+        return sums;
+    }
+
+    private Tensor MakeInputIndex()
+    {
+        var (c, x) = (_batch.Classes, _batch.Pixels);
+        if (c == 1)
+        {
+            return _memberIndex.view(1, 1, _members);
+        }
+
+        // n·X + x becomes n·C·X + x, then one row per class.
+        var sample = _memberIndex.div(x, rounding_mode: RoundingMode.floor);
+        var first = _memberIndex + sample * ((c - 1) * x);
+        return (arange(c, ScalarType.Int64, first.device).mul_(x).view(c, 1) + first.view(1, _members)).view(1, c, _members);
+    }
 
     private Tensor Constant(double value) => full(_members, value, _batch.Input.dtype, _batch.Input.device);
 
     /// <summary>Whether a sum of up to <paramref name="terms"/> copies of an integer constant is exact in any order.</summary>
     private static bool IsExact(double value, long terms) =>
         value == Math.Round(value) && Math.Abs(value) * terms <= ExactIntegerSum;
-
-    private static Tensor Cached(Dictionary<Tensor, Tensor> cache, Tensor key, Func<Tensor> compute)
-    {
-        if (!cache.TryGetValue(key, out var value))
-        {
-            value = compute();
-            cache[key] = value;
-        }
-
-        return value;
-    }
 
     /// <summary>A single channel's foreground (class 0, where its instances lie), <c>[N, 1, X]</c> bool.</summary>
     private static Tensor Foreground(LossBatch batch) => batch.HasClassIndices ? batch.Labels!.eq(0) : batch.Target.gt(0.5);
@@ -314,121 +300,5 @@ public sealed class BlobLayout
         // int32 and int64 ids are read as they are; a negative id is reported where the ids are scanned.
         var ids = instances.dtype is ScalarType.Int32 or ScalarType.Int64 ? instances : instances.to_type(ScalarType.Int64);
         return ids.reshape(batch.Samples, 1, batch.Pixels);
-    }
-
-    /// <summary>
-    /// <see cref="SegmentSums"/> on the CPU: the sums in one serial pass over the members in pixel order (index_add's
-    /// order, so the values are the same), and a backward that writes each member voxel's gradient (its instance's
-    /// plus its sample-and-class's) into one zero tensor, in parallel.
-    /// </summary>
-    private sealed class SegmentSumsFunction : autograd.SingleTensorFunction<SegmentSumsFunction>
-    {
-        private const int ChunkMembers = 1 << 14;
-
-        public override string Name => "SegLoss.BlobSegmentSums";
-
-        public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
-        {
-            var values = (Tensor)vars[0];
-            var flatIndex = (Tensor)vars[1];
-            var rowOf = (Tensor)vars[2];
-            var segmentOf = (Tensor)vars[3];
-            var rows = (long)vars[4];
-            var sums = zeros(rows + (long)vars[5], values.dtype);
-            if (flatIndex.numel() > 0)
-            {
-                if (values.dtype == ScalarType.Float32)
-                {
-                    Sum<float>(values, flatIndex, rowOf, segmentOf, rows, sums);
-                }
-                else
-                {
-                    Sum<double>(values, flatIndex, rowOf, segmentOf, rows, sums);
-                }
-            }
-
-            ctx.save_for_backward(new List<Tensor> { flatIndex, rowOf, segmentOf });
-            ctx.save_data("shape", values.shape);
-            ctx.save_data("rows", rows);
-            return sums;
-        }
-
-        public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor grad_output)
-        {
-            var saved = ctx.get_saved_variables();
-            var gradient = zeros((long[])ctx.get_data("shape"), grad_output.dtype);
-            if (saved[0].numel() > 0)
-            {
-                var perSum = grad_output.contiguous();
-                if (perSum.dtype == ScalarType.Float32)
-                {
-                    Scatter<float>(perSum, saved[0], saved[1], saved[2], (long)ctx.get_data("rows"), gradient);
-                }
-                else
-                {
-                    Scatter<double>(perSum, saved[0], saved[1], saved[2], (long)ctx.get_data("rows"), gradient);
-                }
-            }
-
-            return new List<Tensor> { gradient, null!, null!, null!, null!, null! };
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static unsafe void Sum<T>(Tensor values, Tensor flatIndex, Tensor rowOf, Tensor segmentOf, long rows, Tensor sums)
-            where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            var value = TensorMemory.Address<T>(values);
-            var index = TensorMemory.Address<long>(flatIndex);
-            var row = TensorMemory.Address<long>(rowOf);
-            var segment = TensorMemory.Address<long>(segmentOf);
-            var sum = TensorMemory.Address<T>(sums);
-            var members = flatIndex.numel();
-
-            // Consecutive members mostly share their instance: the running sums stay in registers until it changes
-            // (the same additions in the same order as adding into memory).
-            var (currentRow, currentSegment) = (row[0], rows + segment[0]);
-            var (rowSum, segmentSum) = (sum[currentRow], sum[currentSegment]);
-            for (long m = 0; m < members; m++)
-            {
-                var v = value[index[m]];
-                if (row[m] != currentRow)
-                {
-                    sum[currentRow] = rowSum;
-                    currentRow = row[m];
-                    rowSum = sum[currentRow];
-                }
-
-                if (rows + segment[m] != currentSegment)
-                {
-                    sum[currentSegment] = segmentSum;
-                    currentSegment = rows + segment[m];
-                    segmentSum = sum[currentSegment];
-                }
-
-                rowSum += v;
-                segmentSum += v;
-            }
-
-            sum[currentRow] = rowSum;
-            sum[currentSegment] = segmentSum;
-        }
-
-        private static unsafe void Scatter<T>(Tensor perSum, Tensor flatIndex, Tensor rowOf, Tensor segmentOf, long rows, Tensor gradient)
-            where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            var (source, index, row, segment, target) = ((nint)TensorMemory.Address<T>(perSum), (nint)TensorMemory.Address<long>(flatIndex), (nint)TensorMemory.Address<long>(rowOf), (nint)TensorMemory.Address<long>(segmentOf), (nint)TensorMemory.Address<T>(gradient));
-            var members = flatIndex.numel();
-            Parallel.For(0, (int)((members + ChunkMembers - 1) / ChunkMembers), chunk => ScatterChunk<T>((T*)source, (long*)index, (long*)row, (long*)segment, rows, (T*)target, (long)chunk * ChunkMembers, Math.Min(members, ((long)chunk + 1) * ChunkMembers)));
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static unsafe void ScatterChunk<T>(T* perSum, long* index, long* row, long* segment, long rows, T* gradient, long begin, long end)
-            where T : unmanaged, IFloatingPointIeee754<T>
-        {
-            for (var m = begin; m < end; m++)
-            {
-                gradient[index[m]] = perSum[row[m]] + perSum[rows + segment[m]];
-            }
-        }
     }
 }

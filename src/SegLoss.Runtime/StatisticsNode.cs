@@ -17,17 +17,33 @@ public static class StatisticsNode
 
     /// <summary>
     /// Runs <paramref name="forward"/> (the statistics that depend on <see cref="LossBatch.Input"/>) as one node whose
-    /// backward is <paramref name="backward"/>; returns those statistics, attached to the graph.
+    /// backward is <paramref name="backward"/>; returns those statistics, attached to the graph. With
+    /// <paramref name="picks"/> (flat indices into the input), the node also returns the input's values there, shaped
+    /// as <paramref name="picks"/>: what blob loss reads at its instances' pixels. Their gradient is added at those
+    /// pixels into the gradient <paramref name="backward"/> returns, which must be a tensor of its own.
     /// </summary>
-    public static Tensor[] Apply(LossBatch batch, Tensor?[] constants, Func<Tensor[]> forward, Backward backward)
+    public static Tensor[] Apply(LossBatch batch, Tensor?[] constants, Func<Tensor[]> forward, Backward backward, Tensor? picks = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var closure = new Closure(batch, constants.Length, forward, backward);
-        return StatisticsFunction.apply(batch.Input, closure, batch.SavedForBackward().Concat(constants).ToArray()).ToArray();
+        ArgumentNullException.ThrowIfNull(constants);
+        if (picks is not null && picks.numel() == 0)
+        {
+            // Nothing to read: an empty tensor outside the node (TorchSharp would need a gradient for an unread output).
+            return Apply(batch, constants, forward, backward).Append(zeros(picks.shape, batch.Input.dtype, batch.Input.device)).ToArray();
+        }
+
+        var closure = new Closure(batch, constants.Length, picks is not null, forward, backward);
+        var saved = batch.SavedForBackward().Concat(constants);
+        if (picks is not null)
+        {
+            saved = saved.Append(picks);
+        }
+
+        return StatisticsFunction.apply(batch.Input, closure, saved.ToArray()).ToArray();
     }
 
     /// <summary>What the node needs besides tensors; the original batch only for its shapes.</summary>
-    internal sealed record Closure(LossBatch Batch, int Constants, Func<Tensor[]> Forward, Backward Backward);
+    internal sealed record Closure(LossBatch Batch, int Constants, bool HasPicks, Func<Tensor[]> Forward, Backward Backward);
 }
 
 /// <summary>The autograd function behind <see cref="StatisticsNode"/>: stateless, every call's state is in its context.</summary>
@@ -40,10 +56,16 @@ internal sealed class StatisticsFunction : autograd.MultiTensorFunction<Statisti
         var input = (Tensor)vars[0];
         var closure = (StatisticsNode.Closure)vars[1];
         var saved = (Tensor?[])vars[2];
-        var outputs = closure.Forward();
+        var outputs = closure.Forward().ToList();
+        if (closure.HasPicks)
+        {
+            var picks = saved[^1]!;
+            outputs.Add(input.reshape(-1).index_select(0, picks.view(-1)).view(picks.shape));
+        }
+
         ctx.save_for_backward(new List<Tensor> { input }.Concat(saved).ToList()!);
         ctx.save_data("closure", closure);
-        return outputs.ToList();
+        return outputs;
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grad_outputs)
@@ -53,10 +75,21 @@ internal sealed class StatisticsFunction : autograd.MultiTensorFunction<Statisti
         using (var scope = NewDisposeScope())
         {
             var saved = ctx.get_saved_variables();
-            var batchTensors = saved.Skip(1).Take(saved.Count - 1 - closure.Constants).ToList();
-            var constants = saved.Skip(saved.Count - closure.Constants).ToList();
+            var picks = closure.HasPicks ? saved[^1] : null;
+            var constantsEnd = saved.Count - (closure.HasPicks ? 1 : 0);
+            var batchTensors = saved.Skip(1).Take(constantsEnd - 1 - closure.Constants).ToList();
+            var constants = saved.Skip(constantsEnd - closure.Constants).Take(closure.Constants).ToList();
             var batch = LossBatch.Restore(closure.Batch, saved[0], batchTensors);
-            gradient = closure.Backward(batch, constants, grad_outputs).MoveToOuterDisposeScope();
+            var statisticGradients = closure.HasPicks ? grad_outputs.Take(grad_outputs.Count - 1).ToList() : grad_outputs;
+            gradient = closure.Backward(batch, constants, statisticGradients);
+            if (picks is not null && grad_outputs[^1] is { } pickedGradient && !pickedGradient.IsInvalid)
+            {
+                // The picked values' gradient, added where they were read (a pixel is picked once per class).
+                gradient = gradient.is_contiguous() ? gradient : gradient.contiguous();
+                gradient.view(-1).index_add_(0, picks.view(-1), pickedGradient.reshape(-1), 1);
+            }
+
+            gradient = gradient.MoveToOuterDisposeScope();
         }
 
         return new List<Tensor> { gradient, null!, null! };

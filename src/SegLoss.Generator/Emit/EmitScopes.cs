@@ -74,6 +74,9 @@ internal sealed class StatisticScope : IEmitScope
     /// <summary>Per-instance statistics of blob loss: one row per instance, evaluated at every class.</summary>
     public static readonly StatisticScope Blob = new("blobStatistics", "blobClasses");
 
+    /// <summary>The whole target's statistics, as blob loss's per-instance statistics start from them.</summary>
+    public static readonly StatisticScope Whole = new("statistics", "classes");
+
     private readonly string _statistics;
 
     private StatisticScope(string statistics, string classSet)

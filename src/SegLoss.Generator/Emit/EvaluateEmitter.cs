@@ -39,6 +39,13 @@ internal sealed class EvaluateEmitter
             var softmaxAnywhere = _plan.Options.Activation == Activation.Softmax || _usage.Everything.Any(q => q.Activation == Activation.Softmax);
             w.Line($"var batch = {KnownSymbols.LossBatch}.Create(input, target, new {KnownSymbols.LossBatchOptions}({KnownSymbols.Activation}.{activation}, _ignore_index, RequiresSeveralClasses: {Literals.Bool(softmaxAnywhere)}));");
             QuantityEmitter.WriteConstants(w, _usage);
+            if (blob is not null)
+            {
+                w.Line();
+                w.Line("// Blob loss: every instance scored on its own, the other instances of its class masked out.");
+                w.Line($"var blob = {KnownSymbols.BlobLayout}.Create(batch, instances, connectivityRank: {blob.ConnectivityRank.ToString(System.Globalization.CultureInfo.InvariantCulture)});");
+            }
+
             if (_plan.Backward is null)
             {
                 w.Line();
@@ -58,7 +65,7 @@ internal sealed class EvaluateEmitter
             w.Line();
             if (blob is not null)
             {
-                WriteBlobStatistics(w, blob);
+                WriteBlobStatistics(w);
                 w.Line();
             }
 
@@ -92,6 +99,12 @@ internal sealed class EvaluateEmitter
             w.Line("return loss.MoveToOuterDisposeScope();");
         });
 
+        if (blob is not null)
+        {
+            w.Line();
+            WriteBlobStatisticsMethod(w);
+        }
+
         if (_plan.Backward is { } backward)
         {
             w.Line();
@@ -101,7 +114,7 @@ internal sealed class EvaluateEmitter
             if (KernelUnsupported is null)
             {
                 w.Line();
-                new Kernel.KernelEmitter(_plan, backward, IndexSteps!).Write(w);
+                new Kernel.KernelEmitter(_plan, backward, IndexSteps!, DenseKernelUnsupported is null ? DenseSteps : null).Write(w);
             }
         }
     }
@@ -111,8 +124,15 @@ internal sealed class EvaluateEmitter
     private IReadOnlyList<(string Local, Expr Value)>? IndexSteps =>
         _plan.Backward is { } backward ? new BackwardEmitter(_plan, backward).Chain(backward.IndexTarget, dense: false) : null;
 
+    /// <summary>The closed-form backward's steps for dense targets (what the CPU kernel evaluates for them).</summary>
+    private IReadOnlyList<(string Local, Expr Value)>? DenseSteps =>
+        _plan.Backward is { } backward ? new BackwardEmitter(_plan, backward).Chain(backward.DenseTarget, dense: true) : null;
+
     /// <summary>Why there is no CPU kernel, or null when there is one.</summary>
     private string? KernelUnsupported => Kernel.KernelEmitter.Unsupported(_plan, IndexSteps ?? new List<(string, Expr)>());
+
+    /// <summary>Why the CPU kernel does not read dense targets, or null when it does.</summary>
+    private string? DenseKernelUnsupported => Kernel.KernelEmitter.DenseUnsupported(_plan, DenseSteps ?? new List<(string, Expr)>());
 
     private IReadOnlyList<string> MapNames => _usage.DistanceMaps.Select(QuantityFacts.Name).ToList();
 
@@ -128,9 +148,17 @@ internal sealed class EvaluateEmitter
         w.Line("// derived in closed form: nothing full-size is kept for it but the input and the target.");
         var forward = $"ComputeStatistics(batch{passed})";
         var backward = $"StatisticsBackward(saved{restored}, g)";
-        if (KernelUnsupported is null)
+        if (KernelUnsupported is null && DenseKernelUnsupported is null)
         {
-            w.Line("// On contiguous float32/float64 CPU logits with class indices, a CPU kernel computes both in one pass each.");
+            w.Line("// On float32/float64 CPU logits, a CPU kernel computes both in one pass each.");
+            w.Line($"var kernel = {KnownSymbols.StatisticsKernel}.Applies(batch, denseTargets: true);");
+            forward = $"(kernel ? KernelStatistics(batch) : {forward})";
+            backward = $"kernel ? KernelGradient(saved, g) : {backward}";
+        }
+        else if (KernelUnsupported is null)
+        {
+            w.Line("// On float32/float64 CPU logits with class indices, a CPU kernel computes both in one pass each");
+            w.Line($"// (a dense target takes the tensor path: {DenseKernelUnsupported}).");
             w.Line($"var kernel = {KnownSymbols.StatisticsKernel}.Applies(batch);");
             forward = $"(kernel ? KernelStatistics(batch) : {forward})";
             backward = $"kernel ? KernelGradient(saved, g) : {backward}";
@@ -143,7 +171,12 @@ internal sealed class EvaluateEmitter
         w.Line("Statistics statistics = null!;");
         w.Line($"var differentiable = {KnownSymbols.StatisticsNode}.Apply(batch, {constants},");
         w.Line($"    () => (statistics = {forward}).Differentiable(),");
-        w.Line($"    (saved, constants, g) => {backward});");
+        w.Line($"    (saved, constants, g) => {backward}{(_plan.Options.Blob is null ? ");" : ",")}");
+        if (_plan.Options.Blob is not null)
+        {
+            w.Line("    picks: blob.InputIndex);");
+        }
+
         w.Line("statistics = statistics.WithDifferentiable(differentiable);");
     }
 
@@ -210,27 +243,54 @@ internal sealed class EvaluateEmitter
     }
 
     /// <summary>
-    /// Blob loss's statistics per instance, one row each, from one segmented sum per statistic: an instance's
-    /// statistic is the whole image's with y = 0, minus its class's instance voxels, plus this instance's voxels with
-    /// y = 1, plus the masked value at the voxels of the class's other instances.
+    /// Blob loss's statistics per instance, from the logits at the instances' pixels: with a closed-form backward, an
+    /// output of the statistics node (its backward adds their gradient at those pixels), else a gather through autograd.
     /// </summary>
-    private void WriteBlobStatistics(SourceWriter w, BlobOptions blob)
+    private void WriteBlobStatistics(SourceWriter w)
     {
-        w.Line("// Blob loss: every instance scored on its own, the other instances of its class masked out.");
-        w.Line($"var blob = {KnownSymbols.BlobLayout}.Create(batch, instances, connectivityRank: {blob.ConnectivityRank.ToString(System.Globalization.CultureInfo.InvariantCulture)});");
+        var logits = _plan.Backward is null ? "blob.Logits(batch.Input)" : "differentiable[^1]";
         w.Line("var blobClasses = batch.ClassIndices(true, \"include_background\");");
-        w.Line("var blobStatistics = new Statistics(");
-        w.Indent();
-        for (var i = 0; i < _plan.Statistics.Count; i++)
-        {
-            var statistic = _plan.Statistics[i];
-            var value = statistic.Name == "V"
-                ? "blob.PerInstance(batch.ValidCount)"
-                : $"blob.Sum({Argument(statistic.EveryClass)}, {Argument(statistic.BlobAtOne)}, {Argument(statistic.BlobMasked)})";
-            w.Line($"{statistic.Name}: {value}{(i + 1 < _plan.Statistics.Count ? "," : ");")}");
-        }
+        w.Line($"var blobStatistics = BlobStatistics(batch, blob, {logits}, statistics);");
+    }
 
-        w.Outdent();
+    /// <summary>
+    /// <c>BlobStatistics</c>: one row per instance, one segmented sum per statistic. An instance's statistic is the
+    /// whole image's with y = 0 (a statistic of the whole target), minus its class's instance voxels with y = 0, plus
+    /// this instance's voxels with y = 1, plus the masked value at the voxels of the class's other instances; only the
+    /// instances' pixels are evaluated.
+    /// </summary>
+    private void WriteBlobStatisticsMethod(SourceWriter w)
+    {
+        var perClass = _plan.Statistics.Where(s => s.Name != "V").ToList();
+        var usage = new QuantityUsage(
+            perClass.SelectMany(s => new[] { s.EveryClass, s.BlobAtOne, s.BlobMasked, s.BlobWhole }).Where(e => e is not null)!,
+            System.Array.Empty<Expr>());
+        w.Line("/// <summary>");
+        w.Line("/// Blob loss's statistics, one row per instance: the whole image's statistic with y = 0, minus the values with y = 0 at");
+        w.Line("/// the instance voxels of the instance's class, plus the values with y = 1 at the instance's own voxels, plus the");
+        w.Line("/// masked value at the class's other instance voxels. The values are computed at the instances' pixels alone, from");
+        w.Line("/// <paramref name=\"logits\"/> <c>[1, C, M]</c>; <paramref name=\"statistics\"/> are the whole target's.");
+        w.Line("/// </summary>");
+        w.Line($"private Statistics BlobStatistics({KnownSymbols.LossBatch} batch, {KnownSymbols.BlobLayout} blob, {KnownSymbols.Tensor} logits, Statistics statistics)");
+        w.Block(() =>
+        {
+            QuantityEmitter.WriteConstants(w, usage);
+            QuantityEmitter.WriteActivations(w, usage, _plan.Options.Activation, input: "logits");
+            w.Line();
+            w.Line("return new Statistics(");
+            w.Indent();
+            for (var i = 0; i < _plan.Statistics.Count; i++)
+            {
+                var statistic = _plan.Statistics[i];
+                var whole = statistic.BlobWhole is null ? "null" : ExprEmitter.Emit(statistic.BlobWhole, StatisticScope.Whole);
+                var value = statistic.Name == "V"
+                    ? "blob.PerInstance(batch.ValidCount)"
+                    : $"blob.Sum({whole}, {Argument(statistic.EveryClass)}, {Argument(statistic.BlobAtOne)}, {Argument(statistic.BlobMasked)})";
+                w.Line($"{statistic.Name}: {value}{(i + 1 < _plan.Statistics.Count ? "," : ");")}");
+            }
+
+            w.Outdent();
+        });
     }
 
     private static string Argument(Expr? expression) =>

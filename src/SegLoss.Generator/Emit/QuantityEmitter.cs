@@ -37,8 +37,11 @@ internal static class QuantityEmitter
         }
     }
 
-    /// <summary>One activation per activation the forms read: p, log p and log(1 - p) as each needs them.</summary>
-    public static void WriteActivations(SourceWriter w, QuantityUsage usage, Activation declared)
+    /// <summary>
+    /// One activation per activation the forms read: p, log p and log(1 - p) as each needs them, of the logits
+    /// <paramref name="input"/> (the batch's, or blob loss's at the instances' pixels).
+    /// </summary>
+    public static void WriteActivations(SourceWriter w, QuantityUsage usage, Activation declared, string input = "batch.Input")
     {
         Activation Kind(Activation tag) => tag == Activation.Declared ? declared : tag;
         foreach (var (tag, probability, logProbability, logComplement) in usage.FullTensors(declared))
@@ -53,7 +56,7 @@ internal static class QuantityEmitter
                     w.Line($"// Softmax over the classes, once{shared}.");
                     if (logProbability || logComplement)
                     {
-                        w.Line($"var {logp} = {KnownSymbols.Functional}.log_softmax(batch.Input, 1);");
+                        w.Line($"var {logp} = {KnownSymbols.Functional}.log_softmax({input}, 1);");
                         if (probability)
                         {
                             w.Line($"var {p} = {logp}.exp();");
@@ -61,7 +64,7 @@ internal static class QuantityEmitter
                     }
                     else
                     {
-                        w.Line($"var {p} = {KnownSymbols.Functional}.softmax(batch.Input, 1);");
+                        w.Line($"var {p} = {KnownSymbols.Functional}.softmax({input}, 1);");
                     }
 
                     if (logComplement)
@@ -75,24 +78,24 @@ internal static class QuantityEmitter
                     w.Line($"// Sigmoid of each channel{shared}; log p and log(1 - p) straight from the logits, stable at any magnitude.");
                     if (probability)
                     {
-                        w.Line($"var {p} = batch.Input.sigmoid();");
+                        w.Line($"var {p} = {input}.sigmoid();");
                     }
 
                     if (logProbability)
                     {
-                        w.Line($"var {logp} = {KnownSymbols.Functional}.logsigmoid(batch.Input);");
+                        w.Line($"var {logp} = {KnownSymbols.Functional}.logsigmoid({input});");
                     }
 
                     if (logComplement)
                     {
-                        w.Line($"var {log1mp} = {KnownSymbols.Functional}.logsigmoid(-batch.Input);");
+                        w.Line($"var {log1mp} = {KnownSymbols.Functional}.logsigmoid(-{input});");
                     }
 
                     break;
 
                 default:
                     w.Line("// The input already holds probabilities.");
-                    w.Line($"var {p} = batch.Input;");
+                    w.Line($"var {p} = {input};");
                     if (logProbability)
                     {
                         w.Line($"var {logp} = {p}.log();");

@@ -9,8 +9,14 @@ internal sealed class SourceWriter
     private readonly StringBuilder _builder = new();
     private int _indent;
 
+    /// <summary>Writes a line; a blank line right after an opening brace is left out.</summary>
     public void Line(string text = "")
     {
+        if (text.Length == 0 && EndsWithOpeningBrace())
+        {
+            return;
+        }
+
         if (text.Length > 0)
         {
             _builder.Append(' ', _indent * 4);
@@ -42,4 +48,7 @@ internal sealed class SourceWriter
     public void Outdent() => _indent--;
 
     public override string ToString() => _builder.ToString();
+
+    private bool EndsWithOpeningBrace() =>
+        _builder.Length >= 2 && _builder[_builder.Length - 1] == '\n' && _builder[_builder.Length - 2] == '{';
 }

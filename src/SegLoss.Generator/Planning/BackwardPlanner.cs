@@ -20,11 +20,6 @@ internal static class BackwardPlanner
             return (null, "the declaration asks for it (Backward = BackwardMode.Autograd)");
         }
 
-        if (options.Blob is not null)
-        {
-            return (null, "blob loss's per-instance statistics are not derived in closed form yet");
-        }
-
         var differentiable = statistics.Where(s => new[] { s.EveryClass, s.TrueClass, s.Pixel, s.Dense }
             .Any(form => form is not null && Adjoints.DependsOnPrediction(form))).ToList();
         if (differentiable.Count == 0)

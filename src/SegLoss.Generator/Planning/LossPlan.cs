@@ -52,6 +52,12 @@ internal sealed record StatisticPlan(
 
     /// <summary>Blob loss: the pixel value at a masked voxel of another instance (y = 0, p the masked probability).</summary>
     public Expr? BlobMasked { get; init; }
+
+    /// <summary>
+    /// Blob loss: the whole image's sum of the pixel value with y = 0, as an expression over statistics of the whole
+    /// target (the statistic itself when its pixel value does not read y, null when it is 0 there).
+    /// </summary>
+    public Expr? BlobWhole { get; init; }
 }
 
 /// <summary>A term over statistics. <see cref="Expression"/> is per class when <see cref="PerClass"/>.</summary>

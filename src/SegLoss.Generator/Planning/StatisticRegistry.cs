@@ -56,12 +56,40 @@ internal sealed class StatisticRegistry
                 {
                     BlobAtOne = ClassIndexForms.WithTarget(values, 1),
                     BlobMasked = ClassIndexForms.Masked(values, blob.MaskLogits, _options.Activation),
+                    BlobWhole = BlobWhole(plan),
                 };
             }
+
             Add("sum:" + monomial.Key, plan);
         }
 
         return new StatisticExpr(plan.Name, plan.PerClass);
+    }
+
+    /// <summary>
+    /// The whole image's sum of a per-class statistic's pixel value with y = 0: the statistic itself when the value
+    /// does not read y (its true-class part is empty), none when it is 0 without y (a factor y), else the sums of the
+    /// value's own monomials (which do not read y, so the registration does not come back here).
+    /// </summary>
+    private Expr? BlobWhole(StatisticPlan plan)
+    {
+        if (plan.EveryClass is null)
+        {
+            return null;
+        }
+
+        if (plan.TrueClass is null)
+        {
+            return new StatisticExpr(plan.Name, true);
+        }
+
+        Expr whole = Algebra.Zero;
+        foreach (var (coefficient, monomial) in Linearizer.Linearize(plan.EveryClass))
+        {
+            whole = Algebra.Add(whole, Algebra.Multiply(coefficient, Sum(monomial)));
+        }
+
+        return whole;
     }
 
     public StatisticExpr TopK(Expr values)

@@ -162,6 +162,20 @@ public partial class BlobDiceLogitMasking { }
 [Dice]
 public partial class ProbabilityDice { }
 
+/// <summary>A statistic that reads y through a function (Σ p·exp(p·y)): its value at y = 0 (p) is not the statistic.</summary>
+[SegLoss(Activation.Sigmoid)]
+[Term("1 - (sumx(p * exp(p * y)) + 1) / (sumx(p) + sumx(y) + 1)")]
+[Blob]
+public partial class BlobOfATermReadingYThroughAFunction { }
+
+[SegLoss(Activation.Sigmoid)]
+[Term("1 - (sumx(p * exp(p * y)) + 1) / (sumx(p) + sumx(y) + 1)")]
+public partial class TermReadingYThroughAFunction { }
+
+[SegLoss(Activation.None)]
+[Term("1 - (sumx(p * exp(p * y)) + 1) / (sumx(p) + sumx(y) + 1)")]
+public partial class ProbabilityTermReadingYThroughAFunction { }
+
 [SegLoss(Activation.Softmax, IncludeBackground = false)]
 [Dice]
 [Tversky(Alpha = 0.3, Beta = 0.7)]

@@ -92,6 +92,27 @@ public sealed class BlobTests
     }
 
     [Fact]
+    public void A_term_reading_y_through_a_function_equals_the_loop()
+    {
+        // Σ p·exp(p·y) is Σ p at y = 0: an instance's statistic starts from the whole target's P, not from the statistic.
+        using var scope = NewDisposeScope();
+        using var loss = new BlobOfATermReadingYThroughAFunction();
+        using var whole = new TermReadingYThroughAFunction();
+        using var probabilityTerm = new ProbabilityTermReadingYThroughAFunction();
+        var target = BinaryTarget(emptySample: false);
+        var logits = randn(target.shape, ScalarType.Float64, generator: new TorchSharp.torch.Generator(7)) * 2;
+        Tensor Loop(Tensor x) => LoopReference(x, target, maskLogits: false, 2 * whole.call(x, target), 1, (p, own) => probabilityTerm.call(p, own));
+
+        var (value, gradient) = LossHarness.ValueAndGradient(x => loss.call(x, target), logits);
+        var (expected, expectedGradient) = LossHarness.ValueAndGradient(Loop, logits);
+        Assert.Equal(expected, value, 12);
+        for (var i = 0; i < gradient.Length; i++)
+        {
+            Assert.Equal(expectedGradient[i], gradient[i], 12);
+        }
+    }
+
+    [Fact]
     public void Blob_BCE_with_masked_probabilities_equals_the_loop_with_torch_BCE()
     {
         // Masked voxels have probability 0, where log p is -inf; torch's BCELoss (which blob_loss uses) clamps the log

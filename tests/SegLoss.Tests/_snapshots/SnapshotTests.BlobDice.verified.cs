@@ -116,41 +116,22 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
         var batch = global::SegLoss.Runtime.LossBatch.Create(input, target, new global::SegLoss.Runtime.LossBatchOptions(global::SegLoss.Activation.Sigmoid, _ignore_index, RequiresSeveralClasses: false));
         var w = batch.ClassWeights(_class_weights, "class_weights");
 
-        // The gradient is TorchSharp autograd's: blob loss's per-instance statistics are not derived in closed form yet.
-
-        // Sigmoid of each channel for every term; log p and log(1 - p) straight from the logits, stable at any magnitude.
-        var p = batch.Input.sigmoid();
-
-        Statistics statistics;
-        if (batch.HasClassIndices)
-        {
-            // y is one-hot and never built: sum f(p, y) = sum f(p, 0) + the sum at each pixel's true class of f(pt, 1) - f(pt, 0).
-            var pt = batch.AtTrueClass(p);
-            statistics = new Statistics(
-                V: batch.ValidCount,
-                TP: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumAtTrueClass(pt)),
-                P: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(p)),
-                G: global::SegLoss.Runtime.ScopedResult.Of(() => batch.CountAtTrueClass()));
-        }
-        else
-        {
-            // One-hot, soft or binary target [N, C, X].
-            var y = batch.Target;
-            statistics = new Statistics(
-                V: batch.ValidCount,
-                TP: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(p * y)),
-                P: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(p)),
-                G: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(y)));
-        }
-
         // Blob loss: every instance scored on its own, the other instances of its class masked out.
         var blob = global::SegLoss.Runtime.BlobLayout.Create(batch, instances, connectivityRank: 3);
+
+        // The statistics that depend on the prediction form one autograd node. Its backward, StatisticsBackward, is
+        // derived in closed form: nothing full-size is kept for it but the input and the target.
+        // On float32/float64 CPU logits, a CPU kernel computes both in one pass each.
+        var kernel = global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Applies(batch, denseTargets: true);
+        Statistics statistics = null!;
+        var differentiable = global::SegLoss.Runtime.StatisticsNode.Apply(batch, global::System.Array.Empty<global::TorchSharp.torch.Tensor?>(),
+            () => (statistics = (kernel ? KernelStatistics(batch) : ComputeStatistics(batch))).Differentiable(),
+            (saved, constants, g) => kernel ? KernelGradient(saved, g) : StatisticsBackward(saved, g),
+            picks: blob.InputIndex);
+        statistics = statistics.WithDifferentiable(differentiable);
+
         var blobClasses = batch.ClassIndices(true, "include_background");
-        var blobStatistics = new Statistics(
-            V: blob.PerInstance(batch.ValidCount),
-            TP: blob.Sum(0.0, p, 0.0),
-            P: blob.Sum(p, p, 0.0),
-            G: blob.Sum(0.0, 1.0, 0.0));
+        var blobStatistics = BlobStatistics(batch, blob, differentiable[^1], statistics);
 
         Statistics? pooledStatistics = null;
         Statistics StatisticsFor(bool batchStatistics) =>
@@ -176,6 +157,265 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
     }
 
     /// <summary>
+    /// Blob loss's statistics, one row per instance: the whole image's statistic with y = 0, minus the values with y = 0 at
+    /// the instance voxels of the instance's class, plus the values with y = 1 at the instance's own voxels, plus the
+    /// masked value at the class's other instance voxels. The values are computed at the instances' pixels alone, from
+    /// <paramref name="logits"/> <c>[1, C, M]</c>; <paramref name="statistics"/> are the whole target's.
+    /// </summary>
+    private Statistics BlobStatistics(global::SegLoss.Runtime.LossBatch batch, global::SegLoss.Runtime.BlobLayout blob, global::TorchSharp.torch.Tensor logits, Statistics statistics)
+    {
+        // Sigmoid of each channel for every term; log p and log(1 - p) straight from the logits, stable at any magnitude.
+        var p = logits.sigmoid();
+
+        return new Statistics(
+            V: blob.PerInstance(batch.ValidCount),
+            TP: blob.Sum(null, 0.0, p, 0.0),
+            P: blob.Sum(statistics.P, p, p, 0.0),
+            G: blob.Sum(null, 0.0, 1.0, 0.0));
+    }
+
+    /// <summary>Every statistic of the batch: the forward of the statistics node (run without autograd).</summary>
+    private Statistics ComputeStatistics(global::SegLoss.Runtime.LossBatch batch)
+    {
+        // Sigmoid of each channel for every term; log p and log(1 - p) straight from the logits, stable at any magnitude.
+        var p = batch.Input.sigmoid();
+
+        Statistics statistics;
+        if (batch.HasClassIndices)
+        {
+            // y is one-hot and never built: sum f(p, y) = sum f(p, 0) + the sum at each pixel's true class of f(pt, 1) - f(pt, 0).
+            var pt = batch.AtTrueClass(p);
+            statistics = new Statistics(
+                V: batch.ValidCount,
+                TP: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumAtTrueClass(pt)),
+                P: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(p)),
+                G: global::SegLoss.Runtime.ScopedResult.Of(() => batch.CountAtTrueClass()));
+        }
+        else
+        {
+            // One-hot, soft or binary target [N, C, X].
+            var y = batch.Target;
+            statistics = new Statistics(
+                V: batch.ValidCount,
+                TP: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(p * y)),
+                P: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(p)),
+                G: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(y)));
+        }
+        return statistics;
+    }
+
+    /// <summary>
+    /// The closed-form backward of <see cref="ComputeStatistics"/>: dL/dinput from <paramref name="g"/>, the gradients of
+    /// the statistics it returns. At each pixel, dL/dq for every quantity q the prediction enters through is the sum over
+    /// the statistics of dL/dstatistic times the derivative of the statistic's pixel expression (derived at compile time);
+    /// quantities at the true class are put back there; then through the activation in closed form.
+    /// </summary>
+    private global::TorchSharp.torch.Tensor StatisticsBackward(global::SegLoss.Runtime.LossBatch batch, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> g)
+    {
+        var gTP = g[0].unsqueeze(-1); // dL/dTP, [N, C, 1]
+        var gP = g[1].unsqueeze(-1); // dL/dP, [N, C, 1]
+
+        // Sigmoid of each channel for every term; log p and log(1 - p) straight from the logits, stable at any magnitude.
+        var p = batch.Input.sigmoid();
+
+        global::TorchSharp.torch.Tensor dz;
+        if (batch.HasClassIndices)
+        {
+            // y is one-hot and never built: the adjoints of pt, logpt, ... are added at each pixel's true class.
+            var dp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gP, batch.AtTrueClass(gTP)));
+            dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.SigmoidSlope(dp, p));
+            dp.Dispose(); // not read again
+        }
+        else
+        {
+            // One-hot, soft or binary target [N, C, X].
+            var y = batch.Target;
+            var dp = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.ProductPlus(y, gTP, gP));
+            dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.SigmoidSlope(dp, p));
+            dp.Dispose(); // not read again
+        }
+        return batch.InputGradient(dz);
+    }
+
+    /// <summary>Every statistic in one pass of the CPU kernel over the pixels (see <see cref="ForwardChunk"/>).</summary>
+    private Statistics KernelStatistics(global::SegLoss.Runtime.LossBatch batch)
+    {
+        var widths = new[] { 1, (int)batch.Classes, (int)batch.Classes, (int)batch.Classes };
+        var dense = !batch.HasClassIndices;
+        var values = batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
+            ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<float>(batch, widths, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk, global::System.Span<double> s) => { if (dense) DenseForwardChunk(chunk, s); else ForwardChunk(chunk, s); })
+            : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<double>(batch, widths, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk, global::System.Span<double> s) => { if (dense) DenseForwardChunk(chunk, s); else ForwardChunk(chunk, s); });
+        return new Statistics(V: values[0], TP: values[1], P: values[2], G: values[3]);
+    }
+
+    /// <summary>One chunk's statistics: the activation, then each statistic's pixel sum into <paramref name="sums"/>.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void ForwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, global::System.Span<double> sums)
+        where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
+    {
+        var scratch = chunk.Scratch;
+
+        var p = scratch.PerClass(chunk.Classes);
+        var logp = scratch.PerClass(0);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Sigmoid<T>(chunk.Logits(c), p[c]);
+        }
+        var pt = scratch.Pixel();
+        chunk.AtTrueClass(p, pt);
+
+        // V = Σx 1
+        sums[0] += (1.0) * chunk.ValidCount;
+
+        // TP = Σx p * y
+        chunk.SumAtTrueClass(pt, sums.Slice(1, chunk.Classes));
+
+        // P = Σx p
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            sums[1 + chunk.Classes + c] += chunk.Sum(p[c]);
+        }
+
+        // G = Σx y
+        chunk.CountAtTrueClass(sums.Slice(1 + 2 * chunk.Classes, chunk.Classes), 1.0);
+    }
+
+    /// <summary>One chunk's statistics against a dense target (y read per class): the activation, then each statistic's pixel sum.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void DenseForwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, global::System.Span<double> sums)
+        where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
+    {
+        var scratch = chunk.Scratch;
+
+        var p = scratch.PerClass(chunk.Classes);
+        var logp = scratch.PerClass(0);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Sigmoid<T>(chunk.Logits(c), p[c]);
+        }
+
+        // V = Σx 1
+        sums[0] += (1.0) * chunk.ValidCount;
+
+        // TP = Σx p * y
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var t1 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], chunk.Target(c), t1);
+            sums[1 + c] += chunk.Sum(t1);
+        }
+
+        // P = Σx p
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            sums[1 + chunk.Classes + c] += chunk.Sum(p[c]);
+        }
+
+        // G = Σx y
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            sums[1 + 2 * chunk.Classes + c] += chunk.Sum(chunk.Target(c));
+        }
+    }
+
+    /// <summary>The closed-form backward in one pass of the CPU kernel (see <see cref="BackwardChunk"/>).</summary>
+    private global::TorchSharp.torch.Tensor KernelGradient(global::SegLoss.Runtime.LossBatch batch, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> g)
+    {
+        var gradients = new double[][] { global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[0]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[1]) };
+        var dense = !batch.HasClassIndices;
+        return batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
+            ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<float>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk) => { if (dense) DenseBackwardChunk(chunk, gradients); else BackwardChunk(chunk, gradients); })
+            : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<double>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk) => { if (dense) DenseBackwardChunk(chunk, gradients); else BackwardChunk(chunk, gradients); });
+    }
+
+    /// <summary>One chunk's gradient: the adjoints of the quantities, through the activation, written once.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void BackwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, double[][] gradients)
+        where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
+    {
+        var gTP = gradients[0];
+        var gP = gradients[1];
+        var row = chunk.Sample * chunk.Classes;
+        var scratch = chunk.Scratch;
+
+        var p = scratch.PerClass(chunk.Classes);
+        var logp = scratch.PerClass(0);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Sigmoid<T>(chunk.Logits(c), p[c]);
+        }
+
+        var dp = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Fill<T>(dp[c], gP[row + c]);
+        }
+        var t1 = scratch.Pixel();
+        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gTP, row, chunk.Classes), t1);
+        chunk.AddAtTrueClass(dp, t1);
+
+        // dL/dz, written once (zero at ignored pixels).
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var gradient = chunk.Gradient(c);
+            var t2 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dp[c], p[c], t2);
+            var t3 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(1.0, p[c], t3);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t2, t3, gradient);
+            if (!chunk.Valid.IsEmpty)
+            {
+                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);
+            }
+        }
+    }
+
+    /// <summary>One chunk's gradient against a dense target: the adjoints of the quantities, through the activation, written once.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void DenseBackwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, double[][] gradients)
+        where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
+    {
+        var gTP = gradients[0];
+        var gP = gradients[1];
+        var row = chunk.Sample * chunk.Classes;
+        var scratch = chunk.Scratch;
+
+        var p = scratch.PerClass(chunk.Classes);
+        var logp = scratch.PerClass(0);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Sigmoid<T>(chunk.Logits(c), p[c]);
+        }
+
+        var dp = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var t1 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gTP[row + c], chunk.Target(c), t1);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t1, gP[row + c], dp[c]);
+        }
+
+        // dL/dz, written once (zero at ignored pixels).
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var gradient = chunk.Gradient(c);
+            var t2 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dp[c], p[c], t2);
+            var t3 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(1.0, p[c], t3);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t2, t3, gradient);
+            if (!chunk.Valid.IsEmpty)
+            {
+                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);
+            }
+        }
+    }
+
+    /// <summary>
     /// The statistics every term reads, computed once per call: per sample <c>[N, C]</c> (per class) or <c>[N, 1]</c>,
     /// or summed over the batch (<c>[1, ...]</c>) when pooled.
     /// </summary>
@@ -188,5 +428,11 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
     {
         /// <summary>The same statistics summed over the batch; the per-pixel values of topk stay as they are.</summary>
         public Statistics Pooled() => new(V.sum(0, keepdim: true), TP.sum(0, keepdim: true), P.sum(0, keepdim: true), G.sum(0, keepdim: true), IsPooled: true);
+
+        /// <summary>The statistics that depend on the prediction: the outputs of the statistics node, in order.</summary>
+        public global::TorchSharp.torch.Tensor[] Differentiable() => new[] { TP, P };
+
+        /// <summary>The same statistics with those outputs, attached to the autograd graph.</summary>
+        public Statistics WithDifferentiable(global::TorchSharp.torch.Tensor[] outputs) => this with { TP = outputs[0], P = outputs[1] };
     }
 }

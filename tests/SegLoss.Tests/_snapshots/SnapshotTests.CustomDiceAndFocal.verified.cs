@@ -114,7 +114,8 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
 
         // The statistics that depend on the prediction form one autograd node. Its backward, StatisticsBackward, is
         // derived in closed form: nothing full-size is kept for it but the input and the target.
-        // On contiguous float32/float64 CPU logits with class indices, a CPU kernel computes both in one pass each.
+        // On float32/float64 CPU logits with class indices, a CPU kernel computes both in one pass each
+        // (a dense target takes the tensor path: its dense forms read the true class).
         var kernel = global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Applies(batch);
         Statistics statistics = null!;
         var differentiable = global::SegLoss.Runtime.StatisticsNode.Apply(batch, global::System.Array.Empty<global::TorchSharp.torch.Tensor?>(),

@@ -156,7 +156,6 @@ partial class DiceBoundary : global::TorchSharp.Loss<global::TorchSharp.torch.Te
     /// <summary>Every statistic of the batch: the forward of the statistics node (run without autograd).</summary>
     private Statistics ComputeStatistics(global::SegLoss.Runtime.LossBatch batch, global::TorchSharp.torch.Tensor sdist)
     {
-
         // Softmax over the classes, once for every term.
         var p = global::TorchSharp.torch.nn.functional.softmax(batch.Input, 1);
 

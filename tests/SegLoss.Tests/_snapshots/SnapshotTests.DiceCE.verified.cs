@@ -121,8 +121,8 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
 
         // The statistics that depend on the prediction form one autograd node. Its backward, StatisticsBackward, is
         // derived in closed form: nothing full-size is kept for it but the input and the target.
-        // On contiguous float32/float64 CPU logits with class indices, a CPU kernel computes both in one pass each.
-        var kernel = global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Applies(batch);
+        // On float32/float64 CPU logits, a CPU kernel computes both in one pass each.
+        var kernel = global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Applies(batch, denseTargets: true);
         Statistics statistics = null!;
         var differentiable = global::SegLoss.Runtime.StatisticsNode.Apply(batch, global::System.Array.Empty<global::TorchSharp.torch.Tensor?>(),
             () => (statistics = (kernel ? KernelStatistics(batch) : ComputeStatistics(batch))).Differentiable(),
@@ -246,9 +246,10 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
     {
         var w = global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(batch.ClassWeights(_class_weights, "class_weights"));
         var widths = new[] { 1, (int)batch.Classes, (int)batch.Classes, (int)batch.Classes, 1, 1 };
+        var dense = !batch.HasClassIndices;
         var values = batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
-            ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<float>(batch, widths, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s, w))
-            : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<double>(batch, widths, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s, w));
+            ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<float>(batch, widths, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk, global::System.Span<double> s) => { if (dense) DenseForwardChunk(chunk, s, w); else ForwardChunk(chunk, s, w); })
+            : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<double>(batch, widths, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk, global::System.Span<double> s) => { if (dense) DenseForwardChunk(chunk, s, w); else ForwardChunk(chunk, s, w); });
         return new Statistics(V: values[0], TP: values[1], P: values[2], G: values[3], S1: values[4], S2: values[5]);
     }
 
@@ -307,14 +308,82 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
         sums[2 + 3 * chunk.Classes] += chunk.Sum(wt);
     }
 
+    /// <summary>One chunk's statistics against a dense target (y read per class): the activation, then each statistic's pixel sum.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void DenseForwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, global::System.Span<double> sums, double[] w)
+        where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
+    {
+        var scratch = chunk.Scratch;
+        var C = (double)chunk.Classes;
+
+        var p = scratch.PerClass(chunk.Classes);
+        var logp = scratch.PerClass(chunk.Classes);
+        chunk.Softmax(p, logp, withLog: true);
+
+        // V = Σx 1
+        sums[0] += (1.0) * chunk.ValidCount;
+
+        // TP = Σx p * y
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var t1 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], chunk.Target(c), t1);
+            sums[1 + c] += chunk.Sum(t1);
+        }
+
+        // P = Σx p
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            sums[1 + chunk.Classes + c] += chunk.Sum(p[c]);
+        }
+
+        // G = Σx y
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            sums[1 + 2 * chunk.Classes + c] += chunk.Sum(chunk.Target(c));
+        }
+
+        // S1 = Σx sumc_all((((w * (label_smoothing / C)) * logp) + ((w * (1 - label_smoothing)) * (logp * y))))
+        var t2 = scratch.Pixel();
+        t2.Clear();
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var t3 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(w[c] * (_label_smoothing / C), logp[c], t3);
+            var t4 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(logp[c], chunk.Target(c), t4);
+            var t5 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(w[c] * (1.0 - _label_smoothing), t4, t5);
+            var t6 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t3, t5, t6);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t2, t6, t2);
+        }
+        sums[1 + 3 * chunk.Classes] += chunk.Sum(t2);
+
+        // S2 = Σx sumc_all((w * y))
+        var t7 = scratch.Pixel();
+        t7.Clear();
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var t8 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(w[c], chunk.Target(c), t8);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t7, t8, t7);
+        }
+        sums[2 + 3 * chunk.Classes] += chunk.Sum(t7);
+    }
+
     /// <summary>The closed-form backward in one pass of the CPU kernel (see <see cref="BackwardChunk"/>).</summary>
     private global::TorchSharp.torch.Tensor KernelGradient(global::SegLoss.Runtime.LossBatch batch, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> g)
     {
         var w = global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(batch.ClassWeights(_class_weights, "class_weights"));
         var gradients = new double[][] { global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[0]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[1]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[2]) };
+        var dense = !batch.HasClassIndices;
         return batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
-            ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<float>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk) => BackwardChunk(chunk, gradients, w))
-            : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<double>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk) => BackwardChunk(chunk, gradients, w));
+            ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<float>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk) => { if (dense) DenseBackwardChunk(chunk, gradients, w); else BackwardChunk(chunk, gradients, w); })
+            : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<double>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk) => { if (dense) DenseBackwardChunk(chunk, gradients, w); else BackwardChunk(chunk, gradients, w); });
     }
 
     /// <summary>One chunk's gradient: the adjoints of the quantities, through the activation, written once.</summary>
@@ -378,6 +447,70 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
             var t6 = scratch.Pixel();
             global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], t5, t6);
             global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(d[c], t6, gradient);
+            if (!chunk.Valid.IsEmpty)
+            {
+                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);
+            }
+        }
+    }
+
+    /// <summary>One chunk's gradient against a dense target: the adjoints of the quantities, through the activation, written once.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void DenseBackwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, double[][] gradients, double[] w)
+        where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
+    {
+        var gTP = gradients[0];
+        var gP = gradients[1];
+        var gS1 = gradients[2];
+        var row = chunk.Sample * chunk.Classes;
+        var scratch = chunk.Scratch;
+        var C = (double)chunk.Classes;
+
+        var p = scratch.PerClass(chunk.Classes);
+        var logp = scratch.PerClass(0);
+        chunk.Softmax(p, logp, withLog: false);
+
+        var dp = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var t1 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gTP[row + c], chunk.Target(c), t1);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t1, gP[row + c], dp[c]);
+        }
+
+        var dlogp = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var t2 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS1[chunk.Sample] * (w[c] * (1.0 - _label_smoothing)), chunk.Target(c), t2);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(gS1[chunk.Sample] * (w[c] * (_label_smoothing / C)), t2, dlogp[c]);
+        }
+
+        var d = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var t3 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dp[c], p[c], t3);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t3, dlogp[c], d[c]);
+        }
+
+        // dL/dz, written once (zero at ignored pixels).
+        var t4 = scratch.Pixel();
+        t4.Clear();
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t4, d[c], t4);
+        }
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var gradient = chunk.Gradient(c);
+            var t5 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], t4, t5);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(d[c], t5, gradient);
             if (!chunk.Valid.IsEmpty)
             {
                 global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);

@@ -125,8 +125,8 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
 
         // The statistics that depend on the prediction form one autograd node. Its backward, StatisticsBackward, is
         // derived in closed form: nothing full-size is kept for it but the input and the target.
-        // On contiguous float32/float64 CPU logits with class indices, a CPU kernel computes both in one pass each.
-        var kernel = global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Applies(batch);
+        // On float32/float64 CPU logits, a CPU kernel computes both in one pass each.
+        var kernel = global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Applies(batch, denseTargets: true);
         Statistics statistics = null!;
         var differentiable = global::SegLoss.Runtime.StatisticsNode.Apply(batch, global::System.Array.Empty<global::TorchSharp.torch.Tensor?>(),
             () => (statistics = (kernel ? KernelStatistics(batch) : ComputeStatistics(batch))).Differentiable(),
@@ -167,7 +167,6 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
     /// <summary>Every statistic of the batch: the forward of the statistics node (run without autograd).</summary>
     private Statistics ComputeStatistics(global::SegLoss.Runtime.LossBatch batch)
     {
-
         // Softmax over the classes, once for every term.
         var p = global::TorchSharp.torch.nn.functional.softmax(batch.Input, 1);
 
@@ -264,9 +263,10 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
     private Statistics KernelStatistics(global::SegLoss.Runtime.LossBatch batch)
     {
         var widths = new[] { 1, (int)batch.Classes, (int)batch.Classes, (int)batch.Classes, (int)batch.Classes, (int)batch.Classes, (int)batch.Classes };
+        var dense = !batch.HasClassIndices;
         var values = batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
-            ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<float>(batch, widths, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s))
-            : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<double>(batch, widths, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s));
+            ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<float>(batch, widths, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk, global::System.Span<double> s) => { if (dense) DenseForwardChunk(chunk, s); else ForwardChunk(chunk, s); })
+            : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<double>(batch, widths, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk, global::System.Span<double> s) => { if (dense) DenseForwardChunk(chunk, s); else ForwardChunk(chunk, s); });
         return new Statistics(V: values[0], TP: values[1], P2: values[2], G2: values[3], S1: values[4], S2: values[5], S3: values[6]);
     }
 
@@ -353,13 +353,113 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
         chunk.SumAtTrueClass(t10, sums.Slice(1 + 5 * chunk.Classes, chunk.Classes));
     }
 
+    /// <summary>One chunk's statistics against a dense target (y read per class): the activation, then each statistic's pixel sum.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void DenseForwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, global::System.Span<double> sums)
+        where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
+    {
+        var scratch = chunk.Scratch;
+
+        var p = scratch.PerClass(chunk.Classes);
+        var logp = scratch.PerClass(0);
+        chunk.Softmax(p, logp, withLog: false);
+
+        var pSigmoid = scratch.PerClass(chunk.Classes);
+        var logpSigmoid = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Sigmoid<T>(chunk.Logits(c), pSigmoid[c]);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(chunk.Logits(c), logpSigmoid[c]);
+        }
+        var log1mpSigmoid = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(chunk.Logits(c), log1mpSigmoid[c]);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(log1mpSigmoid[c], log1mpSigmoid[c]);
+        }
+
+        // V = Σx 1
+        sums[0] += (1.0) * chunk.ValidCount;
+
+        // TP = Σx p * y
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var t1 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], chunk.Target(c), t1);
+            sums[1 + c] += chunk.Sum(t1);
+        }
+
+        // P2 = Σx p^2
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var t2 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Pow<T>(p[c], 2.0, t2);
+            sums[1 + chunk.Classes + c] += chunk.Sum(t2);
+        }
+
+        // G2 = Σx y^2
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var t3 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Pow<T>(chunk.Target(c), 2.0, t3);
+            sums[1 + 2 * chunk.Classes + c] += chunk.Sum(t3);
+        }
+
+        // S1 = Σx exp((gamma * log1mp@sigmoid)) * logp@sigmoid * y
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var t4 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mpSigmoid[c], t4);
+            var t5 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t4, t5);
+            var t6 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t5, logpSigmoid[c], t6);
+            var t7 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t6, chunk.Target(c), t7);
+            sums[1 + 3 * chunk.Classes + c] += chunk.Sum(t7);
+        }
+
+        // S2 = Σx exp((gamma * logp@sigmoid)) * log1mp@sigmoid
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var t8 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpSigmoid[c], t8);
+            var t9 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t8, t9);
+            var t10 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t9, log1mpSigmoid[c], t10);
+            sums[1 + 4 * chunk.Classes + c] += chunk.Sum(t10);
+        }
+
+        // S3 = Σx exp((gamma * logp@sigmoid)) * log1mp@sigmoid * y
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var t11 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpSigmoid[c], t11);
+            var t12 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t11, t12);
+            var t13 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t12, log1mpSigmoid[c], t13);
+            var t14 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t13, chunk.Target(c), t14);
+            sums[1 + 5 * chunk.Classes + c] += chunk.Sum(t14);
+        }
+    }
+
     /// <summary>The closed-form backward in one pass of the CPU kernel (see <see cref="BackwardChunk"/>).</summary>
     private global::TorchSharp.torch.Tensor KernelGradient(global::SegLoss.Runtime.LossBatch batch, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> g)
     {
         var gradients = new double[][] { global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[0]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[1]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[2]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[3]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[4]) };
+        var dense = !batch.HasClassIndices;
         return batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
-            ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<float>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk) => BackwardChunk(chunk, gradients))
-            : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<double>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk) => BackwardChunk(chunk, gradients));
+            ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<float>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk) => { if (dense) DenseBackwardChunk(chunk, gradients); else BackwardChunk(chunk, gradients); })
+            : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<double>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk) => { if (dense) DenseBackwardChunk(chunk, gradients); else BackwardChunk(chunk, gradients); });
     }
 
     /// <summary>One chunk's gradient: the adjoints of the quantities, through the activation, written once.</summary>
@@ -524,6 +624,162 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
             t41.Clear();
             chunk.AddWhereClass(c, t41, t33);
             global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t40, t41, gradient);
+            if (!chunk.Valid.IsEmpty)
+            {
+                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);
+            }
+        }
+    }
+
+    /// <summary>One chunk's gradient against a dense target: the adjoints of the quantities, through the activation, written once.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void DenseBackwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, double[][] gradients)
+        where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
+    {
+        var gTP = gradients[0];
+        var gP2 = gradients[1];
+        var gS1 = gradients[2];
+        var gS2 = gradients[3];
+        var gS3 = gradients[4];
+        var row = chunk.Sample * chunk.Classes;
+        var scratch = chunk.Scratch;
+        var C = (double)chunk.Classes;
+
+        var p = scratch.PerClass(chunk.Classes);
+        var logp = scratch.PerClass(0);
+        chunk.Softmax(p, logp, withLog: false);
+
+        var pSigmoid = scratch.PerClass(chunk.Classes);
+        var logpSigmoid = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Sigmoid<T>(chunk.Logits(c), pSigmoid[c]);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(chunk.Logits(c), logpSigmoid[c]);
+        }
+        var log1mpSigmoid = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(chunk.Logits(c), log1mpSigmoid[c]);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(log1mpSigmoid[c], log1mpSigmoid[c]);
+        }
+
+        var dp = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var t1 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gTP[row + c], chunk.Target(c), t1);
+            var t2 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.PowDerivative<T>(p[c], 2.0, t2);
+            var t3 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gP2[row + c], t2, t3);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t1, t3, dp[c]);
+        }
+
+        var d = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dp[c], p[c], d[c]);
+        }
+
+        var dlogpSigmoid = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var t4 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS1[row + c], chunk.Target(c), t4);
+            var t5 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mpSigmoid[c], t5);
+            var t6 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t5, t6);
+            var t7 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t4, t6, t7);
+            var t8 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS2[row + c], log1mpSigmoid[c], t8);
+            var t9 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpSigmoid[c], t9);
+            var t10 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t9, t10);
+            var t11 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t8, t10, t11);
+            var t12 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t11, _gamma, t12);
+            var t13 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t7, t12, t13);
+            var t14 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS3[row + c], chunk.Target(c), t14);
+            var t15 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t14, log1mpSigmoid[c], t15);
+            var t16 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpSigmoid[c], t16);
+            var t17 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t16, t17);
+            var t18 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t15, t17, t18);
+            var t19 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t18, _gamma, t19);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t13, t19, dlogpSigmoid[c]);
+        }
+
+        var dlog1mpSigmoid = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var t20 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS1[row + c], chunk.Target(c), t20);
+            var t21 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t20, logpSigmoid[c], t21);
+            var t22 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mpSigmoid[c], t22);
+            var t23 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t22, t23);
+            var t24 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t21, t23, t24);
+            var t25 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t24, _gamma, t25);
+            var t26 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpSigmoid[c], t26);
+            var t27 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t26, t27);
+            var t28 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS2[row + c], t27, t28);
+            var t29 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t25, t28, t29);
+            var t30 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS3[row + c], chunk.Target(c), t30);
+            var t31 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpSigmoid[c], t31);
+            var t32 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t31, t32);
+            var t33 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t30, t32, t33);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t29, t33, dlog1mpSigmoid[c]);
+        }
+
+        // dL/dz, written once (zero at ignored pixels).
+        var t34 = scratch.Pixel();
+        t34.Clear();
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t34, d[c], t34);
+        }
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var gradient = chunk.Gradient(c);
+            var t35 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], t34, t35);
+            var t36 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(d[c], t35, t36);
+            var t37 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(1.0, pSigmoid[c], t37);
+            var t38 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dlogpSigmoid[c], t37, t38);
+            var t39 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t36, t38, t39);
+            var t40 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dlog1mpSigmoid[c], pSigmoid[c], t40);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(t39, t40, gradient);
             if (!chunk.Valid.IsEmpty)
             {
                 global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);

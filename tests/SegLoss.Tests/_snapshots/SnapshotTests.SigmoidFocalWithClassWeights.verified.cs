@@ -100,8 +100,8 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
 
         // The statistics that depend on the prediction form one autograd node. Its backward, StatisticsBackward, is
         // derived in closed form: nothing full-size is kept for it but the input and the target.
-        // On contiguous float32/float64 CPU logits with class indices, a CPU kernel computes both in one pass each.
-        var kernel = global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Applies(batch);
+        // On float32/float64 CPU logits, a CPU kernel computes both in one pass each.
+        var kernel = global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Applies(batch, denseTargets: true);
         Statistics statistics = null!;
         var differentiable = global::SegLoss.Runtime.StatisticsNode.Apply(batch, global::System.Array.Empty<global::TorchSharp.torch.Tensor?>(),
             () => (statistics = (kernel ? KernelStatistics(batch) : ComputeStatistics(batch))).Differentiable(),
@@ -131,7 +131,6 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
     /// <summary>Every statistic of the batch: the forward of the statistics node (run without autograd).</summary>
     private Statistics ComputeStatistics(global::SegLoss.Runtime.LossBatch batch)
     {
-
         // Sigmoid of each channel for every term; log p and log(1 - p) straight from the logits, stable at any magnitude.
         var logp = global::TorchSharp.torch.nn.functional.logsigmoid(batch.Input);
         var log1mp = global::TorchSharp.torch.nn.functional.logsigmoid(-batch.Input);
@@ -206,9 +205,10 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
     private Statistics KernelStatistics(global::SegLoss.Runtime.LossBatch batch)
     {
         var widths = new[] { 1, (int)batch.Classes, (int)batch.Classes, (int)batch.Classes };
+        var dense = !batch.HasClassIndices;
         var values = batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
-            ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<float>(batch, widths, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s))
-            : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<double>(batch, widths, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s));
+            ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<float>(batch, widths, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk, global::System.Span<double> s) => { if (dense) DenseForwardChunk(chunk, s); else ForwardChunk(chunk, s); })
+            : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<double>(batch, widths, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk, global::System.Span<double> s) => { if (dense) DenseForwardChunk(chunk, s); else ForwardChunk(chunk, s); });
         return new Statistics(V: values[0], S1: values[1], S2: values[2], S3: values[3]);
     }
 
@@ -274,13 +274,82 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
         chunk.SumAtTrueClass(t9, sums.Slice(1 + 2 * chunk.Classes, chunk.Classes));
     }
 
+    /// <summary>One chunk's statistics against a dense target (y read per class): the activation, then each statistic's pixel sum.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void DenseForwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, global::System.Span<double> sums)
+        where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
+    {
+        var scratch = chunk.Scratch;
+
+        var p = scratch.PerClass(chunk.Classes);
+        var logp = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Sigmoid<T>(chunk.Logits(c), p[c]);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(chunk.Logits(c), logp[c]);
+        }
+        var log1mp = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(chunk.Logits(c), log1mp[c]);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(log1mp[c], log1mp[c]);
+        }
+
+        // V = Σx 1
+        sums[0] += (1.0) * chunk.ValidCount;
+
+        // S1 = Σx exp((gamma * log1mp)) * logp * y
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var t1 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mp[c], t1);
+            var t2 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t1, t2);
+            var t3 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t2, logp[c], t3);
+            var t4 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t3, chunk.Target(c), t4);
+            sums[1 + c] += chunk.Sum(t4);
+        }
+
+        // S2 = Σx exp((gamma * logp)) * log1mp
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var t5 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logp[c], t5);
+            var t6 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t5, t6);
+            var t7 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t6, log1mp[c], t7);
+            sums[1 + chunk.Classes + c] += chunk.Sum(t7);
+        }
+
+        // S3 = Σx exp((gamma * logp)) * log1mp * y
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var t8 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logp[c], t8);
+            var t9 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t8, t9);
+            var t10 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t9, log1mp[c], t10);
+            var t11 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t10, chunk.Target(c), t11);
+            sums[1 + 2 * chunk.Classes + c] += chunk.Sum(t11);
+        }
+    }
+
     /// <summary>The closed-form backward in one pass of the CPU kernel (see <see cref="BackwardChunk"/>).</summary>
     private global::TorchSharp.torch.Tensor KernelGradient(global::SegLoss.Runtime.LossBatch batch, global::System.Collections.Generic.IReadOnlyList<global::TorchSharp.torch.Tensor> g)
     {
         var gradients = new double[][] { global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[0]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[1]), global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Values(g[2]) };
+        var dense = !batch.HasClassIndices;
         return batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
-            ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<float>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk) => BackwardChunk(chunk, gradients))
-            : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<double>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk) => BackwardChunk(chunk, gradients));
+            ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<float>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk) => { if (dense) DenseBackwardChunk(chunk, gradients); else BackwardChunk(chunk, gradients); })
+            : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<double>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk) => { if (dense) DenseBackwardChunk(chunk, gradients); else BackwardChunk(chunk, gradients); });
     }
 
     /// <summary>One chunk's gradient: the adjoints of the quantities, through the activation, written once.</summary>
@@ -408,6 +477,124 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
             t35.Clear();
             chunk.AddWhereClass(c, t35, t30);
             global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t34, t35, gradient);
+            if (!chunk.Valid.IsEmpty)
+            {
+                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);
+            }
+        }
+    }
+
+    /// <summary>One chunk's gradient against a dense target: the adjoints of the quantities, through the activation, written once.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void DenseBackwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, double[][] gradients)
+        where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
+    {
+        var gS1 = gradients[0];
+        var gS2 = gradients[1];
+        var gS3 = gradients[2];
+        var row = chunk.Sample * chunk.Classes;
+        var scratch = chunk.Scratch;
+
+        var p = scratch.PerClass(chunk.Classes);
+        var logp = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Sigmoid<T>(chunk.Logits(c), p[c]);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(chunk.Logits(c), logp[c]);
+        }
+        var log1mp = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(chunk.Logits(c), log1mp[c]);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(log1mp[c], log1mp[c]);
+        }
+
+        var dlogp = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var t1 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS1[row + c], chunk.Target(c), t1);
+            var t2 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mp[c], t2);
+            var t3 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t2, t3);
+            var t4 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t1, t3, t4);
+            var t5 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS2[row + c], log1mp[c], t5);
+            var t6 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logp[c], t6);
+            var t7 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t6, t7);
+            var t8 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t5, t7, t8);
+            var t9 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t8, _gamma, t9);
+            var t10 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t4, t9, t10);
+            var t11 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS3[row + c], chunk.Target(c), t11);
+            var t12 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t11, log1mp[c], t12);
+            var t13 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logp[c], t13);
+            var t14 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t13, t14);
+            var t15 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t12, t14, t15);
+            var t16 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t15, _gamma, t16);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t10, t16, dlogp[c]);
+        }
+
+        var dlog1mp = scratch.PerClass(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var t17 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS1[row + c], chunk.Target(c), t17);
+            var t18 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t17, logp[c], t18);
+            var t19 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mp[c], t19);
+            var t20 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t19, t20);
+            var t21 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t18, t20, t21);
+            var t22 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t21, _gamma, t22);
+            var t23 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logp[c], t23);
+            var t24 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t23, t24);
+            var t25 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS2[row + c], t24, t25);
+            var t26 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t22, t25, t26);
+            var t27 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS3[row + c], chunk.Target(c), t27);
+            var t28 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logp[c], t28);
+            var t29 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t28, t29);
+            var t30 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t27, t29, t30);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t26, t30, dlog1mp[c]);
+        }
+
+        // dL/dz, written once (zero at ignored pixels).
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var gradient = chunk.Gradient(c);
+            var t31 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(1.0, p[c], t31);
+            var t32 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dlogp[c], t31, t32);
+            var t33 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dlog1mp[c], p[c], t33);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(t32, t33, gradient);
             if (!chunk.Valid.IsEmpty)
             {
                 global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);

@@ -85,7 +85,8 @@ partial class Training
 
             // The statistics that depend on the prediction form one autograd node. Its backward, StatisticsBackward, is
             // derived in closed form: nothing full-size is kept for it but the input and the target.
-            // On contiguous float32/float64 CPU logits with class indices, a CPU kernel computes both in one pass each.
+            // On float32/float64 CPU logits with class indices, a CPU kernel computes both in one pass each
+            // (a dense target takes the tensor path: its dense forms read the true class).
             var kernel = global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Applies(batch);
             Statistics statistics = null!;
             var differentiable = global::SegLoss.Runtime.StatisticsNode.Apply(batch, global::System.Array.Empty<global::TorchSharp.torch.Tensor?>(),
@@ -114,7 +115,6 @@ partial class Training
         /// <summary>Every statistic of the batch: the forward of the statistics node (run without autograd).</summary>
         private Statistics ComputeStatistics(global::SegLoss.Runtime.LossBatch batch)
         {
-
             // Softmax over the classes, once for every term.
             var logp = global::TorchSharp.torch.nn.functional.log_softmax(batch.Input, 1);
 

@@ -22,24 +22,51 @@ internal sealed class KernelEmitter
     private readonly LossPlan _plan;
     private readonly BackwardPlan _backward;
     private readonly IReadOnlyList<(string Local, Expr Value)> _steps;
+    private readonly IReadOnlyList<(string Local, Expr Value)>? _denseSteps;
 
-    public KernelEmitter(LossPlan plan, BackwardPlan backward, IReadOnlyList<(string Local, Expr Value)> steps)
+    /// <param name="plan">The declaration.</param>
+    /// <param name="backward">Its closed-form backward.</param>
+    /// <param name="steps">The backward's steps for class indices.</param>
+    /// <param name="denseSteps">The backward's steps for a dense target, or null when dense targets take the tensor path.</param>
+    public KernelEmitter(LossPlan plan, BackwardPlan backward, IReadOnlyList<(string Local, Expr Value)> steps, IReadOnlyList<(string Local, Expr Value)>? denseSteps)
     {
         _plan = plan;
         _backward = backward;
         _steps = steps;
+        _denseSteps = denseSteps;
     }
 
     /// <summary>Why the declaration has no CPU kernel, or null when it has one.</summary>
-    public static string? Unsupported(LossPlan plan, IReadOnlyList<(string Local, Expr Value)> indexSteps)
+    public static string? Unsupported(LossPlan plan, IReadOnlyList<(string Local, Expr Value)> indexSteps) =>
+        UnsupportedForms(plan, IndexForms(plan).Concat(indexSteps.Select(s => s.Value)));
+
+    /// <summary>
+    /// Why a dense target (one-hot, soft, binary) takes the tensor path, or null when the kernel also reads it: the
+    /// dense forms must not read the true class (pt, log pt, wt, zt are sums over the classes there).
+    /// </summary>
+    public static string? DenseUnsupported(LossPlan plan, IReadOnlyList<(string Local, Expr Value)> denseSteps)
+    {
+        var forms = DenseForms(plan).Concat(denseSteps.Select(s => s.Value)).ToList();
+        if (forms.Any(form => Algebra.Any(form, node => node is GatherExpr or ComposeExpr || node is QuantityExpr { Kind: Quantity.TrueProbability or Quantity.TrueLogProbability or Quantity.TrueLogComplement or Quantity.TrueLogit or Quantity.ClassWeightAtTrueClass })))
+        {
+            return "its dense forms read the true class";
+        }
+
+        return UnsupportedForms(plan, forms);
+    }
+
+    private static IEnumerable<Expr> IndexForms(LossPlan plan) =>
+        plan.Statistics.SelectMany(s => new[] { s.EveryClass, s.TrueClass, s.Pixel }).Where(f => f is not null).Select(f => f!);
+
+    private static IEnumerable<Expr> DenseForms(LossPlan plan) => plan.Statistics.Select(s => s.Dense);
+
+    private static string? UnsupportedForms(LossPlan plan, IEnumerable<Expr> forms)
     {
         if (plan.Statistics.Any(s => s.Kind == StatisticKind.LovaszErrors || (s.Kind == StatisticKind.TopKValues && s.PerClass)))
         {
             return "lovasz sorts each class's errors over the whole batch";
         }
 
-        var forms = plan.Statistics.SelectMany(s => new[] { s.EveryClass, s.TrueClass, s.Pixel }).Where(f => f is not null).Select(f => f!)
-            .Concat(indexSteps.Select(s => s.Value));
         foreach (var form in forms)
         {
             if (Algebra.Any(form, node => node is QuantityExpr q && QuantityFacts.IsDistanceMap(q.Kind)))
@@ -61,17 +88,28 @@ internal sealed class KernelEmitter
     {
         WriteStatistics(w);
         w.Line();
-        WriteForwardChunk(w);
+        WriteForwardChunk(w, dense: false);
+        if (_denseSteps is not null)
+        {
+            w.Line();
+            WriteForwardChunk(w, dense: true);
+        }
+
         w.Line();
         WriteGradient(w);
         w.Line();
-        WriteBackwardChunk(w);
+        WriteBackwardChunk(w, _steps, dense: false);
+        if (_denseSteps is not null)
+        {
+            w.Line();
+            WriteBackwardChunk(w, _denseSteps, dense: true);
+        }
     }
 
     private IEnumerable<string> WeightSources =>
-        _plan.Statistics.SelectMany(s => new[] { s.EveryClass, s.TrueClass, s.Pixel }).Concat(_steps.Select(s => s.Value))
-            .Where(e => e is not null)
-            .SelectMany(e => Algebra.Nodes(e!))
+        IndexForms(_plan).Concat(_steps.Select(s => s.Value))
+            .Concat(_denseSteps is null ? Enumerable.Empty<Expr>() : DenseForms(_plan).Concat(_denseSteps.Select(s => s.Value)))
+            .SelectMany(e => Algebra.Nodes(e))
             .OfType<QuantityExpr>()
             .Where(q => q.Kind is Quantity.ClassWeight or Quantity.ClassWeightAtTrueClass)
             .Select(q => q.WeightSource)
@@ -108,9 +146,17 @@ internal sealed class KernelEmitter
                 w.Line($"// Then the per-pixel values of {string.Join(", ", maps.Select(m => m.Name))}, [N, 1, X].");
             }
 
+            var call = _denseSteps is null
+                ? $"ForwardChunk(chunk, s{WeightArguments})"
+                : $"{{ if (dense) DenseForwardChunk(chunk, s{WeightArguments}); else ForwardChunk(chunk, s{WeightArguments}); }}";
+            if (_denseSteps is not null)
+            {
+                w.Line("var dense = !batch.HasClassIndices;");
+            }
+
             w.Line($"var values = batch.Input.dtype == {KnownSymbols.Torch}.ScalarType.Float32");
-            w.Line($"    ? {Kernel}.Run<float>(batch, widths{mapCount}, (in {Chunk}<float> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s{WeightArguments}))");
-            w.Line($"    : {Kernel}.Run<double>(batch, widths{mapCount}, (in {Chunk}<double> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s{WeightArguments}));");
+            w.Line($"    ? {Kernel}.Run<float>(batch, widths{mapCount}, (in {Chunk}<float> chunk, global::System.Span<double> s) => {call})");
+            w.Line($"    : {Kernel}.Run<double>(batch, widths{mapCount}, (in {Chunk}<double> chunk, global::System.Span<double> s) => {call});");
             string Index(StatisticPlan s) => (s.Kind == StatisticKind.Sum ? sums.IndexOf(s) : sums.Count + maps.IndexOf(s)).ToString(CultureInfo.InvariantCulture);
             var arguments = string.Join(", ", _plan.Statistics.Select(s => $"{s.Name}: values[{Index(s)}]"));
             w.Line($"return new Statistics({arguments});");
@@ -134,22 +180,31 @@ internal sealed class KernelEmitter
                 w.Line($"var mapGradients = new[] {{ {string.Join(", ", maps)} }}; // per pixel, [N, 1, X]");
             }
 
+            var call = _denseSteps is null
+                ? $"BackwardChunk(chunk, gradients{WeightArguments})"
+                : $"{{ if (dense) DenseBackwardChunk(chunk, gradients{WeightArguments}); else BackwardChunk(chunk, gradients{WeightArguments}); }}";
+            if (_denseSteps is not null)
+            {
+                w.Line("var dense = !batch.HasClassIndices;");
+            }
+
             w.Line($"return batch.Input.dtype == {KnownSymbols.Torch}.ScalarType.Float32");
-            w.Line($"    ? {Kernel}.Gradient<float>(batch{mapArgument}, (in {Chunk}<float> chunk) => BackwardChunk(chunk, gradients{WeightArguments}))");
-            w.Line($"    : {Kernel}.Gradient<double>(batch{mapArgument}, (in {Chunk}<double> chunk) => BackwardChunk(chunk, gradients{WeightArguments}));");
+            w.Line($"    ? {Kernel}.Gradient<float>(batch{mapArgument}, (in {Chunk}<float> chunk) => {call})");
+            w.Line($"    : {Kernel}.Gradient<double>(batch{mapArgument}, (in {Chunk}<double> chunk) => {call});");
         });
     }
 
-    private void WriteForwardChunk(SourceWriter w)
+    private void WriteForwardChunk(SourceWriter w, bool dense)
     {
-        w.Line("/// <summary>One chunk's statistics: the activation, then each statistic's pixel sum into <paramref name=\"sums\"/>.</summary>");
+        w.Line(dense
+            ? "/// <summary>One chunk's statistics against a dense target (y read per class): the activation, then each statistic's pixel sum.</summary>"
+            : "/// <summary>One chunk's statistics: the activation, then each statistic's pixel sum into <paramref name=\"sums\"/>.</summary>");
         w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
-        w.Line($"private void ForwardChunk<T>(in {Chunk}<T> chunk, global::System.Span<double> sums{WeightParameters})");
+        w.Line($"private void {(dense ? "Dense" : "")}ForwardChunk<T>(in {Chunk}<T> chunk, global::System.Span<double> sums{WeightParameters})");
         w.Line($"    {Constraint}");
         w.Block(() =>
         {
-            var forms = _plan.Statistics.SelectMany(s => new[] { s.EveryClass, s.TrueClass, s.Pixel }).Where(f => f is not null).Select(f => f!).ToList();
-            var program = WritePrologue(w, forms);
+            var program = WritePrologue(w, (dense ? DenseForms(_plan) : IndexForms(_plan)).ToList());
             var (ones, perClass, maps) = (0, 0, 0);
             foreach (var statistic in _plan.Statistics)
             {
@@ -158,7 +213,7 @@ internal sealed class KernelEmitter
                 if (statistic.Kind == StatisticKind.TopKValues)
                 {
                     // Not a sum: each pixel's value, for the term's selection over the batch.
-                    var value = program.AtPixel(statistic.Pixel!);
+                    var value = program.AtPixel(dense ? statistic.Dense : statistic.Pixel!);
                     var map = $"chunk.Map({(maps++).ToString(CultureInfo.InvariantCulture)})";
                     w.Line(value.IsSpan ? $"{value.Code}.CopyTo({map});" : $"{Math}.Fill<T>({map}, {value.Code});");
                     continue;
@@ -167,8 +222,16 @@ internal sealed class KernelEmitter
                 var at = Offset(ones, perClass);
                 if (!statistic.PerClass)
                 {
-                    WriteSum(w, program, statistic.Pixel!, $"sums[{at}]");
+                    WriteSum(w, program, dense ? statistic.Dense : statistic.Pixel!, $"sums[{at}]");
                     ones++;
+                    continue;
+                }
+
+                if (dense)
+                {
+                    program.Hoist(statistic.Dense);
+                    program.ClassLoop(() => WriteSum(w, program, statistic.Dense, $"sums[{at} + c]"));
+                    perClass++;
                     continue;
                 }
 
@@ -212,11 +275,13 @@ internal sealed class KernelEmitter
         w.Line(value.IsSpan ? $"{target} += chunk.Sum({value.Code});" : $"{target} += ({value.Code}) * chunk.ValidCount;");
     }
 
-    private void WriteBackwardChunk(SourceWriter w)
+    private void WriteBackwardChunk(SourceWriter w, IReadOnlyList<(string Local, Expr Value)> steps, bool dense)
     {
-        w.Line("/// <summary>One chunk's gradient: the adjoints of the quantities, through the activation, written once.</summary>");
+        w.Line(dense
+            ? "/// <summary>One chunk's gradient against a dense target: the adjoints of the quantities, through the activation, written once.</summary>"
+            : "/// <summary>One chunk's gradient: the adjoints of the quantities, through the activation, written once.</summary>");
         w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
-        w.Line($"private void BackwardChunk<T>(in {Chunk}<T> chunk, double[][] gradients{WeightParameters})");
+        w.Line($"private void {(dense ? "Dense" : "")}BackwardChunk<T>(in {Chunk}<T> chunk, double[][] gradients{WeightParameters})");
         w.Line($"    {Constraint}");
         w.Block(() =>
         {
@@ -231,8 +296,8 @@ internal sealed class KernelEmitter
             }
 
             w.Line("var row = chunk.Sample * chunk.Classes;");
-            var program = WritePrologue(w, _steps.Select(s => s.Value).ToList());
-            foreach (var (local, value) in _steps)
+            var program = WritePrologue(w, steps.Select(s => s.Value).ToList());
+            foreach (var (local, value) in steps)
             {
                 w.Line();
                 if (local == "dz")

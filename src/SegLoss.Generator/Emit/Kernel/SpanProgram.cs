@@ -140,6 +140,7 @@ internal sealed class SpanProgram
         Model.Quantity.Probability or Model.Quantity.LogProbability or Model.Quantity.LogComplement =>
             Span($"{LocalNames.Full(quantity.Kind, quantity.Activation)}[c]"),
         Model.Quantity.Logit => Span("chunk.Logits(c)"),
+        Model.Quantity.Target => Span("chunk.Target(c)"),
         _ => throw new System.InvalidOperationException("unbound quantity " + quantity),
     };
 

@@ -8,14 +8,17 @@ using TP = System.Numerics.Tensors.TensorPrimitives;
 namespace SegLoss.Runtime.Kernels.Statistics;
 
 /// <summary>
-/// One chunk of a sample's pixels as a generated CPU kernel sees it: the logits of each class, the class indices and
-/// the valid mask of those pixels, the gradient rows to write (backward), scratch buffers, and the gathers and
+/// One chunk of a sample's pixels as a generated CPU kernel sees it: the logits of each class, the class indices (or a
+/// dense target) and the valid mask of those pixels, the gradient rows to write (backward), scratch buffers, and the gathers and
 /// segmented sums by true class the class-index forms need.
 /// </summary>
 public readonly ref struct KernelChunk<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly ReadOnlySpan<T> _logits;
+
+    /// <summary>A dense target's sample block <c>[C, X]</c>; empty with class indices.</summary>
+    private readonly ReadOnlySpan<T> _target;
     private readonly Span<T> _gradient;
     private readonly int _pixels;
 
@@ -26,8 +29,9 @@ public readonly ref struct KernelChunk<T>
     private readonly Span<T> _classOf;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal KernelChunk(int sample, int start, int length, int classes, int pixels, ReadOnlySpan<T> logits, ReadOnlySpan<long> labels, ReadOnlySpan<T> valid, Span<T> gradient, nint[] maps, ChunkScratch<T> scratch)
+    internal KernelChunk(int sample, int start, int length, int classes, int pixels, ReadOnlySpan<T> logits, ReadOnlySpan<long> labels, ReadOnlySpan<T> target, ReadOnlySpan<T> valid, Span<T> gradient, nint[] maps, ChunkScratch<T> scratch)
     {
+        _target = target;
         _maps = maps;
         Sample = sample;
         Start = start;
@@ -39,8 +43,16 @@ public readonly ref struct KernelChunk<T>
         Valid = valid;
         _gradient = gradient;
         Scratch = scratch;
-        _classOf = scratch.Pixel();
-        ClassRow(labels, _classOf);
+        if (labels.IsEmpty)
+        {
+            // A dense target: no classes to compare.
+            _classOf = default;
+        }
+        else
+        {
+            _classOf = scratch.Pixel();
+            ClassRow(labels, _classOf);
+        }
     }
 
     /// <summary>The class indices as <typeparamref name="T"/>s, converted a vector at a time.</summary>
@@ -86,7 +98,7 @@ public readonly ref struct KernelChunk<T>
     /// <summary>C.</summary>
     public int Classes { get; }
 
-    /// <summary>Each pixel's class (0 where ignored).</summary>
+    /// <summary>Each pixel's class (0 where ignored); empty with a dense target.</summary>
     public ReadOnlySpan<long> Labels { get; }
 
     /// <summary>1 where the pixel counts, 0 where ignored; empty when every pixel counts.</summary>
@@ -97,6 +109,9 @@ public readonly ref struct KernelChunk<T>
 
     /// <summary>The logits of class <paramref name="c"/> at the chunk's pixels.</summary>
     public ReadOnlySpan<T> Logits(int c) => _logits.Slice((c * _pixels) + Start, Length);
+
+    /// <summary>A dense target's class <paramref name="c"/> at the chunk's pixels (a dense target's kernel only).</summary>
+    public ReadOnlySpan<T> Target(int c) => _target.Slice((c * _pixels) + Start, Length);
 
     /// <summary>The gradient of class <paramref name="c"/>'s logits at the chunk's pixels (backward only).</summary>
     public Span<T> Gradient(int c) => _gradient.Slice((c * _pixels) + Start, Length);

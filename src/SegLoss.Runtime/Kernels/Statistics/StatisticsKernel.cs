@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 namespace SegLoss.Runtime.Kernels.Statistics;
 
 /// <summary>
-/// Runs a generated CPU kernel over a batch: contiguous float32 or float64 CPU logits with a class-index target. The
+/// Runs a generated CPU kernel over a batch: float32 or float64 CPU logits with a class-index or dense target. The
 /// pixels of each sample are cut into chunks of <see cref="ChunkPixels"/> run in parallel; each chunk adds its
 /// statistics into its own partial sums (in double), combined per sample in chunk order, so results do not depend on
 /// the thread count. The backward writes each chunk's gradient once into one new tensor.
@@ -38,12 +38,15 @@ public static class StatisticsKernel
         return _tensorPathOnly.Enter();
     }
 
-    /// <summary>Whether the batch qualifies: CPU, float32 or float64, contiguous, class indices, at least one pixel.</summary>
-    public static bool Applies(LossBatch batch)
+    /// <summary>
+    /// Whether the batch qualifies: CPU, float32 or float64, at least one pixel, and class indices (or a dense target,
+    /// when the declaration's kernel has <paramref name="denseTargets"/> forms).
+    /// </summary>
+    public static bool Applies(LossBatch batch, bool denseTargets = false)
     {
         ArgumentNullException.ThrowIfNull(batch);
         return !_tensorPathOnly.IsOn
-            && batch.HasClassIndices
+            && (batch.HasClassIndices || denseTargets)
             && batch.Input.device_type == DeviceType.CPU
             && batch.Input.dtype is ScalarType.Float32 or ScalarType.Float64
             && batch.Pixels > 0
@@ -72,16 +75,18 @@ public static class StatisticsKernel
         var mapTensors = Enumerable.Range(0, maps).Select(_ => empty(new long[] { batch.Samples, 1, batch.Pixels }, batch.Input.dtype)).ToArray();
         var mapAddresses = mapTensors.Select(map => (nint)TensorMemory.Address<T>(map)).ToArray();
         using var input = batch.Input.contiguous();
-        using var labels = batch.Labels!.to_type(ScalarType.Int64).contiguous();
+        using var labels = batch.Labels?.to_type(ScalarType.Int64).contiguous();
+        using var target = batch.HasClassIndices ? null : batch.Target.contiguous();
         using var valid = batch.Valid?.to_type(batch.Input.dtype).contiguous();
-        fixed (byte* inputBytes = input.bytes, labelBytes = labels.bytes)
+        fixed (byte* inputBytes = input.bytes)
+        fixed (byte* labelBytes = labels is null ? default : labels.bytes, targetBytes = target is null ? default : target.bytes)
         fixed (byte* validBytes = valid is null ? default : valid.bytes)
         {
             // Pinned for the whole run; the chunks read them through these addresses.
-            var (z, y, v) = ((nint)inputBytes, (nint)labelBytes, (nint)validBytes);
+            var (z, l, y, v) = ((nint)inputBytes, (nint)labelBytes, (nint)targetBytes, (nint)validBytes);
             Parallel.For(0, layout.Chunks, Options, ChunkScratch<T>.ForThisThread, (index, _, scratch) =>
             {
-                var chunk = layout.Chunk(index, (T*)z, (long*)y, (T*)v, null, mapAddresses, scratch);
+                var chunk = layout.Chunk(index, (T*)z, (long*)l, (T*)y, (T*)v, null, mapAddresses, scratch);
                 forward(chunk, partial.AsSpan(index * total, total));
                 return scratch;
             }, _ => { });
@@ -137,15 +142,17 @@ public static class StatisticsKernel
         var mapAddresses = maps.Select(map => (nint)TensorMemory.Address<T>(map)).ToArray();
         var gradient = empty(batch.Input.shape, batch.Input.dtype);
         var input = batch.Input.contiguous();
-        var labels = batch.Labels!.to_type(ScalarType.Int64).contiguous();
+        var labels = batch.Labels?.to_type(ScalarType.Int64).contiguous();
+        var target = batch.HasClassIndices ? null : batch.Target.contiguous();
         var valid = batch.Valid?.to_type(batch.Input.dtype).contiguous();
-        fixed (byte* inputBytes = input.bytes, labelBytes = labels.bytes, gradientBytes = gradient.bytes)
+        fixed (byte* inputBytes = input.bytes, gradientBytes = gradient.bytes)
+        fixed (byte* labelBytes = labels is null ? default : labels.bytes, targetBytes = target is null ? default : target.bytes)
         fixed (byte* validBytes = valid is null ? default : valid.bytes)
         {
-            var (z, y, v, g) = ((nint)inputBytes, (nint)labelBytes, (nint)validBytes, (nint)gradientBytes);
+            var (z, l, y, v, g) = ((nint)inputBytes, (nint)labelBytes, (nint)targetBytes, (nint)validBytes, (nint)gradientBytes);
             Parallel.For(0, layout.Chunks, Options, ChunkScratch<T>.ForThisThread, (index, _, scratch) =>
             {
-                backward(layout.Chunk(index, (T*)z, (long*)y, (T*)v, (T*)g, mapAddresses, scratch));
+                backward(layout.Chunk(index, (T*)z, (long*)l, (T*)y, (T*)v, (T*)g, mapAddresses, scratch));
                 return scratch;
             }, _ => { });
         }
@@ -173,7 +180,7 @@ public static class StatisticsKernel
             return new Layout((int)batch.Samples, (int)batch.Classes, pixels, (pixels + ChunkPixels - 1) / ChunkPixels);
         }
 
-        public unsafe KernelChunk<T> Chunk<T>(int index, T* logits, long* labels, T* valid, T* gradient, nint[] maps, ChunkScratch<T> scratch)
+        public unsafe KernelChunk<T> Chunk<T>(int index, T* logits, long* labels, T* target, T* valid, T* gradient, nint[] maps, ChunkScratch<T> scratch)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             var sample = index / ChunksPerSample;
@@ -188,7 +195,8 @@ public static class StatisticsKernel
                 Classes,
                 Pixels,
                 new ReadOnlySpan<T>(logits + block, Classes * Pixels),
-                new ReadOnlySpan<long>(labels + ((long)sample * Pixels) + start, length),
+                labels == null ? default : new ReadOnlySpan<long>(labels + ((long)sample * Pixels) + start, length),
+                target == null ? default : new ReadOnlySpan<T>(target + block, Classes * Pixels),
                 valid == null ? default : new ReadOnlySpan<T>(valid + ((long)sample * Pixels) + start, length),
                 gradient == null ? default : new Span<T>(gradient + block, Classes * Pixels),
                 maps,
