@@ -60,7 +60,7 @@ internal sealed class StatisticsFunction : autograd.MultiTensorFunction<Statisti
         if (closure.HasPicks)
         {
             var picks = saved[^1]!;
-            outputs.Add(input.reshape(-1).index_select(0, picks.view(-1)).view(picks.shape));
+            outputs.Add(PickedValues.Gather(input, picks));
         }
 
         ctx.save_for_backward(new List<Tensor> { input }.Concat(saved).ToList()!);
@@ -86,7 +86,7 @@ internal sealed class StatisticsFunction : autograd.MultiTensorFunction<Statisti
             {
                 // The picked values' gradient, added where they were read (a pixel is picked once per class).
                 gradient = gradient.is_contiguous() ? gradient : gradient.contiguous();
-                gradient.view(-1).index_add_(0, picks.view(-1), pickedGradient.reshape(-1), 1);
+                PickedValues.AddAt(gradient, picks, pickedGradient);
             }
 
             gradient = gradient.MoveToOuterDisposeScope();

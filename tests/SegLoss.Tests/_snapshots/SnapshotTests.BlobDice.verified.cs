@@ -300,10 +300,7 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
         // TP = Σx p * y
         for (var c = 0; c < chunk.Classes; c++)
         {
-            using var iteration = scratch.Iteration();
-            var t1 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], chunk.Target(c), t1);
-            sums[1 + c] += chunk.Sum(t1);
+            sums[1 + c] += chunk.SumProduct(p[c], chunk.Target(c));
         }
 
         // P = Σx p
@@ -358,13 +355,8 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
         // dL/dz, written once (zero at ignored pixels).
         for (var c = 0; c < chunk.Classes; c++)
         {
-            using var iteration = scratch.Iteration();
             var gradient = chunk.Gradient(c);
-            var t2 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dp[c], p[c], t2);
-            var t3 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(1.0, p[c], t3);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t2, t3, gradient);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.SigmoidSlope<T>(dp[c], p[c], gradient);
             if (!chunk.Valid.IsEmpty)
             {
                 global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);
@@ -392,22 +384,14 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
         var dp = scratch.PerClass(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            using var iteration = scratch.Iteration();
-            var t1 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gTP[row + c], chunk.Target(c), t1);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t1, gP[row + c], dp[c]);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.MultiplyAdd<T>(chunk.Target(c), gTP[row + c], gP[row + c], dp[c]);
         }
 
         // dL/dz, written once (zero at ignored pixels).
         for (var c = 0; c < chunk.Classes; c++)
         {
-            using var iteration = scratch.Iteration();
             var gradient = chunk.Gradient(c);
-            var t2 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dp[c], p[c], t2);
-            var t3 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(1.0, p[c], t3);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t2, t3, gradient);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.SigmoidSlope<T>(dp[c], p[c], gradient);
             if (!chunk.Valid.IsEmpty)
             {
                 global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);

@@ -293,9 +293,7 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
         global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t1, t2);
         var t3 = scratch.Pixel();
         global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t2, logpt, t3);
-        var t4 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t3, wt, t4);
-        sums[1 + 3 * chunk.Classes] += chunk.Sum(t4);
+        sums[1 + 3 * chunk.Classes] += chunk.SumProduct(t3, wt);
     }
 
     /// <summary>The closed-form backward in one pass of the CPU kernel (see <see cref="BackwardChunk"/>).</summary>

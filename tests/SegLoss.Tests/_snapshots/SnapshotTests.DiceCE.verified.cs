@@ -326,10 +326,7 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
         // TP = Σx p * y
         for (var c = 0; c < chunk.Classes; c++)
         {
-            using var iteration = scratch.Iteration();
-            var t1 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], chunk.Target(c), t1);
-            sums[1 + c] += chunk.Sum(t1);
+            sums[1 + c] += chunk.SumProduct(p[c], chunk.Target(c));
         }
 
         // P = Σx p
@@ -345,34 +342,34 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
         }
 
         // S1 = Σx sumc_all((((w * (label_smoothing / C)) * logp) + ((w * (1 - label_smoothing)) * (logp * y))))
-        var t2 = scratch.Pixel();
-        t2.Clear();
+        var t1 = scratch.Pixel();
+        t1.Clear();
         for (var c = 0; c < chunk.Classes; c++)
         {
             using var iteration = scratch.Iteration();
+            var t2 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(w[c] * (_label_smoothing / C), logp[c], t2);
             var t3 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(w[c] * (_label_smoothing / C), logp[c], t3);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(logp[c], chunk.Target(c), t3);
             var t4 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(logp[c], chunk.Target(c), t4);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(w[c] * (1.0 - _label_smoothing), t3, t4);
             var t5 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(w[c] * (1.0 - _label_smoothing), t4, t5);
-            var t6 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t3, t5, t6);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t2, t6, t2);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t2, t4, t5);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t1, t5, t1);
         }
-        sums[1 + 3 * chunk.Classes] += chunk.Sum(t2);
+        sums[1 + 3 * chunk.Classes] += chunk.Sum(t1);
 
         // S2 = Σx sumc_all((w * y))
-        var t7 = scratch.Pixel();
-        t7.Clear();
+        var t6 = scratch.Pixel();
+        t6.Clear();
         for (var c = 0; c < chunk.Classes; c++)
         {
             using var iteration = scratch.Iteration();
-            var t8 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(w[c], chunk.Target(c), t8);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t7, t8, t7);
+            var t7 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(w[c], chunk.Target(c), t7);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t6, t7, t6);
         }
-        sums[2 + 3 * chunk.Classes] += chunk.Sum(t7);
+        sums[2 + 3 * chunk.Classes] += chunk.Sum(t6);
     }
 
     /// <summary>The closed-form backward in one pass of the CPU kernel (see <see cref="BackwardChunk"/>).</summary>
@@ -473,44 +470,38 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
         var dp = scratch.PerClass(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            using var iteration = scratch.Iteration();
-            var t1 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gTP[row + c], chunk.Target(c), t1);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t1, gP[row + c], dp[c]);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.MultiplyAdd<T>(chunk.Target(c), gTP[row + c], gP[row + c], dp[c]);
         }
 
         var dlogp = scratch.PerClass(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            using var iteration = scratch.Iteration();
-            var t2 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS1[chunk.Sample] * (w[c] * (1.0 - _label_smoothing)), chunk.Target(c), t2);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(gS1[chunk.Sample] * (w[c] * (_label_smoothing / C)), t2, dlogp[c]);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.MultiplyAdd<T>(chunk.Target(c), gS1[chunk.Sample] * (w[c] * (1.0 - _label_smoothing)), gS1[chunk.Sample] * (w[c] * (_label_smoothing / C)), dlogp[c]);
         }
 
         var d = scratch.PerClass(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
             using var iteration = scratch.Iteration();
-            var t3 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dp[c], p[c], t3);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t3, dlogp[c], d[c]);
+            var t1 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dp[c], p[c], t1);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t1, dlogp[c], d[c]);
         }
 
         // dL/dz, written once (zero at ignored pixels).
-        var t4 = scratch.Pixel();
-        t4.Clear();
+        var t2 = scratch.Pixel();
+        t2.Clear();
         for (var c = 0; c < chunk.Classes; c++)
         {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t4, d[c], t4);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t2, d[c], t2);
         }
         for (var c = 0; c < chunk.Classes; c++)
         {
             using var iteration = scratch.Iteration();
             var gradient = chunk.Gradient(c);
-            var t5 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], t4, t5);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(d[c], t5, gradient);
+            var t3 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], t2, t3);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(d[c], t3, gradient);
             if (!chunk.Valid.IsEmpty)
             {
                 global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);

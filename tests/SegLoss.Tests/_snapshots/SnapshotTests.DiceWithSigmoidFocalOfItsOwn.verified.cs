@@ -338,19 +338,17 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
             global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpSigmoid[c], t5);
             var t6 = scratch.Pixel();
             global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t5, t6);
-            var t7 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t6, log1mpSigmoid[c], t7);
-            sums[1 + 4 * chunk.Classes + c] += chunk.Sum(t7);
+            sums[1 + 4 * chunk.Classes + c] += chunk.SumProduct(t6, log1mpSigmoid[c]);
         }
 
         // S3 = Σx exp((gamma * logp@sigmoid)) * log1mp@sigmoid * y
+        var t7 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logptSigmoid, t7);
         var t8 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logptSigmoid, t8);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t7, t8);
         var t9 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t8, t9);
-        var t10 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t9, log1mptSigmoid, t10);
-        chunk.SumAtTrueClass(t10, sums.Slice(1 + 5 * chunk.Classes, chunk.Classes));
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t8, log1mptSigmoid, t9);
+        chunk.SumAtTrueClass(t9, sums.Slice(1 + 5 * chunk.Classes, chunk.Classes));
     }
 
     /// <summary>One chunk's statistics against a dense target (y read per class): the activation, then each statistic's pixel sum.</summary>
@@ -384,46 +382,52 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
         // TP = Σx p * y
         for (var c = 0; c < chunk.Classes; c++)
         {
-            using var iteration = scratch.Iteration();
-            var t1 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], chunk.Target(c), t1);
-            sums[1 + c] += chunk.Sum(t1);
+            sums[1 + c] += chunk.SumProduct(p[c], chunk.Target(c));
         }
 
         // P2 = Σx p^2
         for (var c = 0; c < chunk.Classes; c++)
         {
             using var iteration = scratch.Iteration();
-            var t2 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Pow<T>(p[c], 2.0, t2);
-            sums[1 + chunk.Classes + c] += chunk.Sum(t2);
+            var t1 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Pow<T>(p[c], 2.0, t1);
+            sums[1 + chunk.Classes + c] += chunk.Sum(t1);
         }
 
         // G2 = Σx y^2
         for (var c = 0; c < chunk.Classes; c++)
         {
             using var iteration = scratch.Iteration();
-            var t3 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Pow<T>(chunk.Target(c), 2.0, t3);
-            sums[1 + 2 * chunk.Classes + c] += chunk.Sum(t3);
+            var t2 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Pow<T>(chunk.Target(c), 2.0, t2);
+            sums[1 + 2 * chunk.Classes + c] += chunk.Sum(t2);
         }
 
         // S1 = Σx exp((gamma * log1mp@sigmoid)) * logp@sigmoid * y
         for (var c = 0; c < chunk.Classes; c++)
         {
             using var iteration = scratch.Iteration();
+            var t3 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mpSigmoid[c], t3);
             var t4 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mpSigmoid[c], t4);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t3, t4);
             var t5 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t4, t5);
-            var t6 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t5, logpSigmoid[c], t6);
-            var t7 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t6, chunk.Target(c), t7);
-            sums[1 + 3 * chunk.Classes + c] += chunk.Sum(t7);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t4, logpSigmoid[c], t5);
+            sums[1 + 3 * chunk.Classes + c] += chunk.SumProduct(t5, chunk.Target(c));
         }
 
         // S2 = Σx exp((gamma * logp@sigmoid)) * log1mp@sigmoid
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            using var iteration = scratch.Iteration();
+            var t6 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpSigmoid[c], t6);
+            var t7 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t6, t7);
+            sums[1 + 4 * chunk.Classes + c] += chunk.SumProduct(t7, log1mpSigmoid[c]);
+        }
+
+        // S3 = Σx exp((gamma * logp@sigmoid)) * log1mp@sigmoid * y
         for (var c = 0; c < chunk.Classes; c++)
         {
             using var iteration = scratch.Iteration();
@@ -433,22 +437,7 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
             global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t8, t9);
             var t10 = scratch.Pixel();
             global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t9, log1mpSigmoid[c], t10);
-            sums[1 + 4 * chunk.Classes + c] += chunk.Sum(t10);
-        }
-
-        // S3 = Σx exp((gamma * logp@sigmoid)) * log1mp@sigmoid * y
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var t11 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpSigmoid[c], t11);
-            var t12 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t11, t12);
-            var t13 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t12, log1mpSigmoid[c], t13);
-            var t14 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t13, chunk.Target(c), t14);
-            sums[1 + 5 * chunk.Classes + c] += chunk.Sum(t14);
+            sums[1 + 5 * chunk.Classes + c] += chunk.SumProduct(t10, chunk.Target(c));
         }
     }
 

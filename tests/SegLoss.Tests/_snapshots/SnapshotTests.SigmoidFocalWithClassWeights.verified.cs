@@ -259,19 +259,17 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
             global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logp[c], t4);
             var t5 = scratch.Pixel();
             global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t4, t5);
-            var t6 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t5, log1mp[c], t6);
-            sums[1 + chunk.Classes + c] += chunk.Sum(t6);
+            sums[1 + chunk.Classes + c] += chunk.SumProduct(t5, log1mp[c]);
         }
 
         // S3 = Σx exp((gamma * logp)) * log1mp * y
+        var t6 = scratch.Pixel();
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpt, t6);
         var t7 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpt, t7);
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t6, t7);
         var t8 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t7, t8);
-        var t9 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t8, log1mpt, t9);
-        chunk.SumAtTrueClass(t9, sums.Slice(1 + 2 * chunk.Classes, chunk.Classes));
+        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t7, log1mpt, t8);
+        chunk.SumAtTrueClass(t8, sums.Slice(1 + 2 * chunk.Classes, chunk.Classes));
     }
 
     /// <summary>One chunk's statistics against a dense target (y read per class): the activation, then each statistic's pixel sum.</summary>
@@ -308,37 +306,31 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
             global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t1, t2);
             var t3 = scratch.Pixel();
             global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t2, logp[c], t3);
-            var t4 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t3, chunk.Target(c), t4);
-            sums[1 + c] += chunk.Sum(t4);
+            sums[1 + c] += chunk.SumProduct(t3, chunk.Target(c));
         }
 
         // S2 = Σx exp((gamma * logp)) * log1mp
         for (var c = 0; c < chunk.Classes; c++)
         {
             using var iteration = scratch.Iteration();
+            var t4 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logp[c], t4);
             var t5 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logp[c], t5);
-            var t6 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t5, t6);
-            var t7 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t6, log1mp[c], t7);
-            sums[1 + chunk.Classes + c] += chunk.Sum(t7);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t4, t5);
+            sums[1 + chunk.Classes + c] += chunk.SumProduct(t5, log1mp[c]);
         }
 
         // S3 = Σx exp((gamma * logp)) * log1mp * y
         for (var c = 0; c < chunk.Classes; c++)
         {
             using var iteration = scratch.Iteration();
+            var t6 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logp[c], t6);
+            var t7 = scratch.Pixel();
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t6, t7);
             var t8 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logp[c], t8);
-            var t9 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t8, t9);
-            var t10 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t9, log1mp[c], t10);
-            var t11 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t10, chunk.Target(c), t11);
-            sums[1 + 2 * chunk.Classes + c] += chunk.Sum(t11);
+            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t7, log1mp[c], t8);
+            sums[1 + 2 * chunk.Classes + c] += chunk.SumProduct(t8, chunk.Target(c));
         }
     }
 

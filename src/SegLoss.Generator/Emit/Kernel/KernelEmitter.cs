@@ -271,6 +271,12 @@ internal sealed class KernelEmitter
 
     private static void WriteSum(SourceWriter w, SpanProgram program, Expr values, string target)
     {
+        if (program.SpanProduct(values) is { } product)
+        {
+            w.Line($"{target} += chunk.SumProduct({product.X.Code}, {product.Y.Code});");
+            return;
+        }
+
         var value = program.AtClass(values);
         w.Line(value.IsSpan ? $"{target} += chunk.Sum({value.Code});" : $"{target} += ({value.Code}) * chunk.ValidCount;");
     }

@@ -4,6 +4,7 @@ using System.Linq;
 using SegLoss.Generator.Helpers;
 using SegLoss.Generator.Model;
 using SegLoss.Generator.Parsing;
+using SegLoss.Generator.Planning;
 
 namespace SegLoss.Generator.Emit.Kernel;
 
@@ -144,8 +145,36 @@ internal sealed class SpanProgram
         _ => throw new System.InvalidOperationException("unbound quantity " + quantity),
     };
 
+    /// <summary>
+    /// Whether <paramref name="expr"/> is one value for the whole chunk (a <c>double</c>), not a span: it reads no pixel
+    /// quantity, row, map gradient, true-class gather or hoisted part.
+    /// </summary>
+    public bool IsScalar(Expr expr) => !Algebra.Any(expr, node =>
+        _bound.ContainsKey(node) ||
+        node is LocalExpr or GatherExpr or ComposeExpr ||
+        (node is QuantityExpr quantity && QuantityFacts.IsPixel(quantity.Kind)) ||
+        (node is GradientExpr gradient && _maps.Contains(gradient.Statistic)));
+
+    /// <summary>
+    /// The operands of <c>x · y</c> when both are spans (a pixel sum of it is one dot product), else null.
+    /// </summary>
+    public (Operand X, Operand Y)? SpanProduct(Expr expr)
+    {
+        if (_bound.ContainsKey(expr) || expr is not BinaryExpr { Operator: BinaryOperator.Multiply } product || IsScalar(product.Left) || IsScalar(product.Right))
+        {
+            return null;
+        }
+
+        return (Write(product.Left), Write(product.Right));
+    }
+
     private Operand WriteBinary(BinaryExpr binary, string? into)
     {
+        if (WriteFused(binary, into) is { } fused)
+        {
+            return fused;
+        }
+
         var left = Write(binary.Left);
         var right = Write(binary.Right);
         if (!left.IsSpan && !right.IsSpan)
@@ -172,6 +201,71 @@ internal sealed class SpanProgram
         };
         return Call(name, left, right, into);
     }
+
+    /// <summary>
+    /// Two forms of the closed-form backward in one pass instead of two or three: <c>x·a ± b</c> (a and b scalars, an
+    /// adjoint from statistic gradients) and <c>a·p·(1 - p)</c> (an adjoint through a sigmoid). Null for other forms.
+    /// </summary>
+    private Operand? WriteFused(BinaryExpr binary, string? into)
+    {
+        if (binary.Operator is BinaryOperator.Add or BinaryOperator.Subtract)
+        {
+            var (product, other, productFirst) = ScaledSpan(binary.Left) is not null && IsScalar(binary.Right)
+                ? (binary.Left, binary.Right, true)
+                : ScaledSpan(binary.Right) is not null && IsScalar(binary.Left) ? (binary.Right, binary.Left, false) : (null!, null!, false);
+            if (product is not null)
+            {
+                var (x, a) = ScaledSpan(product)!.Value;
+                var span = Write(x);
+                var scale = Write(a).Code;
+                var offset = Write(other).Code;
+                if (binary.Operator == BinaryOperator.Subtract)
+                {
+                    // x·a - b, or b - x·a = x·(-a) + b.
+                    (scale, offset) = productFirst ? (scale, $"-{Parenthesized(offset)}") : ($"-{Parenthesized(scale)}", offset);
+                }
+
+                var buffer = into ?? Temporary();
+                _w.Line($"{Math}.MultiplyAdd<T>({span.Code}, {scale}, {offset}, {buffer});");
+                return Span(buffer);
+            }
+        }
+
+        if (binary.Operator == BinaryOperator.Multiply)
+        {
+            foreach (var (scaled, complement) in new[] { (binary.Left, binary.Right), (binary.Right, binary.Left) })
+            {
+                if (complement is BinaryExpr { Operator: BinaryOperator.Subtract, Left: NumberExpr { Value: 1 }, Right: var p }
+                    && scaled is BinaryExpr { Operator: BinaryOperator.Multiply } product
+                    && !IsScalar(p)
+                    && (product.Right.Equals(p) || product.Left.Equals(p)))
+                {
+                    var adjoint = product.Right.Equals(p) ? product.Left : product.Right;
+                    if (IsScalar(adjoint))
+                    {
+                        continue;
+                    }
+
+                    var a = Write(adjoint);
+                    var probability = Write(p);
+                    var buffer = into ?? Temporary();
+                    _w.Line($"{Math}.SigmoidSlope<T>({a.Code}, {probability.Code}, {buffer});");
+                    return Span(buffer);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A span times a scalar (<c>x·a</c> or <c>a·x</c>) as (x, a), else null.</summary>
+    private (Expr X, Expr A)? ScaledSpan(Expr expr) => expr switch
+    {
+        _ when _bound.ContainsKey(expr) => null,
+        BinaryExpr { Operator: BinaryOperator.Multiply, Left: var x, Right: var a } when IsScalar(a) && !IsScalar(x) => (x, a),
+        BinaryExpr { Operator: BinaryOperator.Multiply, Left: var a, Right: var x } when IsScalar(a) && !IsScalar(x) => (x, a),
+        _ => null,
+    };
 
     private Operand WriteFunction(FunctionExpr function, string? into)
     {

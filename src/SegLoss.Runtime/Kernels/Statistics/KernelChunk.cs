@@ -129,6 +129,21 @@ public readonly ref struct KernelChunk<T>
     public double Sum(ReadOnlySpan<T> values) =>
         double.CreateTruncating(Valid.IsEmpty ? TP.Sum(values) : TP.Dot(values, Valid));
 
+    /// <summary>Σ over the valid pixels of x · y (one pass without invalid pixels).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public double SumProduct(ReadOnlySpan<T> x, ReadOnlySpan<T> y)
+    {
+        if (Valid.IsEmpty)
+        {
+            return double.CreateTruncating(TP.Dot(x, y));
+        }
+
+        using var iteration = Scratch.Iteration();
+        var product = Scratch.Pixel();
+        TP.Multiply(x, y, product);
+        return double.CreateTruncating(TP.Dot(product, Valid));
+    }
+
     /// <summary>Σ over the valid pixels, into <paramref name="sums"/>[class of the pixel].</summary>
     /// <remarks>
     /// A vector of pixels at a time: each class's running sums take the values where the pixel is of that class and 0
