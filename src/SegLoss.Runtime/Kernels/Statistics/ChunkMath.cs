@@ -291,9 +291,21 @@ public static class ChunkMath
     public static void LogSigmoid<T>(ReadOnlySpan<T> x, Span<T> destination)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (var i = 0; i < x.Length; i++)
+        // Vectorized a block at a time; the destination may be x itself.
+        const int Block = 256;
+        Span<T> softplus = stackalloc T[Block];
+        for (var start = 0; start < x.Length; start += Block)
         {
-            destination[i] = T.Min(x[i], T.Zero) - T.LogP1(T.Exp(-T.Abs(x[i])));
+            var length = Math.Min(Block, x.Length - start);
+            var values = x.Slice(start, length);
+            var result = destination.Slice(start, length);
+            var tail = softplus[..length];
+            TP.Abs(values, tail);
+            TP.Negate(tail, tail);
+            TP.Exp(tail, tail);
+            TP.LogP1(tail, tail);
+            TP.Min(values, T.Zero, result);
+            TP.Subtract(result, tail, result);
         }
     }
 
