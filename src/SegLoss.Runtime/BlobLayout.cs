@@ -286,7 +286,7 @@ public sealed class BlobLayout
         value == Math.Round(value) && Math.Abs(value) * terms <= ExactIntegerSum;
 
     /// <summary>A single channel's foreground (class 0, where its instances lie), <c>[N, 1, X]</c> bool.</summary>
-    private static Tensor Foreground(LossBatch batch) => batch.HasClassIndices ? batch.Labels!.eq(0) : batch.Target.gt(0.5);
+    private static Tensor Foreground(LossBatch batch) => batch.HasClassIndices ? batch.Labels!.eq(0) : AboveHalf.Of(batch.Target);
 
     private static Tensor ReadInstances(LossBatch batch, Tensor instances)
     {
