@@ -16,6 +16,7 @@ internal static class KnownSymbols
     public const string ActivationChain = "global::SegLoss.Runtime.ActivationChain";
     public const string LossTerms = "global::SegLoss.Runtime.LossTerms";
     public const string BlobLayout = "global::SegLoss.Runtime.BlobLayout";
+    public const string InstanceActivation = "global::SegLoss.Runtime.InstanceActivation";
     public const string StatisticsNode = "global::SegLoss.Runtime.StatisticsNode";
     public const string StatisticsKernel = "global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel";
     public const string ReadOnlyList = "global::System.Collections.Generic.IReadOnlyList";

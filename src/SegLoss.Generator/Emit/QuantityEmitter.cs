@@ -39,10 +39,12 @@ internal static class QuantityEmitter
 
     /// <summary>
     /// One activation per activation the forms read: p, log p and log(1 - p) as each needs them, of the logits
-    /// <paramref name="input"/> (the batch's, or blob loss's at the instances' pixels).
+    /// <paramref name="input"/> (the batch's, or blob loss's at the instances' pixels, whose sigmoids are the runtime's
+    /// <c>InstanceActivation</c>).
     /// </summary>
     public static void WriteActivations(SourceWriter w, QuantityUsage usage, Activation declared, string input = "batch.Input")
     {
+        var atInstances = input != "batch.Input";
         Activation Kind(Activation tag) => tag == Activation.Declared ? declared : tag;
         foreach (var (tag, probability, logProbability, logComplement) in usage.FullTensors(declared))
         {
@@ -78,17 +80,17 @@ internal static class QuantityEmitter
                     w.Line($"// Sigmoid of each channel{shared}; log p and log(1 - p) straight from the logits, stable at any magnitude.");
                     if (probability)
                     {
-                        w.Line($"var {p} = {input}.sigmoid();");
+                        w.Line(atInstances ? $"var {p} = {KnownSymbols.InstanceActivation}.Sigmoid({input});" : $"var {p} = {input}.sigmoid();");
                     }
 
                     if (logProbability)
                     {
-                        w.Line($"var {logp} = {KnownSymbols.Functional}.logsigmoid({input});");
+                        w.Line(atInstances ? $"var {logp} = {KnownSymbols.InstanceActivation}.LogSigmoid({input});" : $"var {logp} = {KnownSymbols.Functional}.logsigmoid({input});");
                     }
 
                     if (logComplement)
                     {
-                        w.Line($"var {log1mp} = {KnownSymbols.Functional}.logsigmoid(-{input});");
+                        w.Line(atInstances ? $"var {log1mp} = {KnownSymbols.InstanceActivation}.LogComplement({input});" : $"var {log1mp} = {KnownSymbols.Functional}.logsigmoid(-{input});");
                     }
 
                     break;

@@ -31,6 +31,39 @@ public sealed class BlobKernelTests
     [Theory]
     [InlineData(ScalarType.Float32)]
     [InlineData(ScalarType.Float64)]
+    public void The_instance_sigmoids_equal_libtorch_in_value_and_gradient(ScalarType type)
+    {
+        using var scope = NewDisposeScope();
+        var logits = (randn(new long[] { 1, 2, 40_001 }, type, generator: new TorchSharp.torch.Generator(6)) * 8).contiguous();
+        logits[0, 0, 0] = tensor(-200.0).to_type(type); // saturated both ways
+        logits[0, 0, 1] = tensor(200.0).to_type(type);
+        var outer = randn(logits.shape, type, generator: new TorchSharp.torch.Generator(7));
+        var tolerance = type == ScalarType.Float32 ? 1e-6 : 1e-14;
+        foreach (var (mine, theirs) in new (Func<Tensor, Tensor>, Func<Tensor, Tensor>)[]
+        {
+            (InstanceActivation.Sigmoid, x => x.sigmoid()),
+            (InstanceActivation.LogSigmoid, x => nn.functional.logsigmoid(x)),
+            (InstanceActivation.LogComplement, x => nn.functional.logsigmoid(-x)),
+        })
+        {
+            var (value, gradient) = ValueAndGradient(mine, logits, outer);
+            var (expected, expectedGradient) = ValueAndGradient(theirs, logits, outer);
+            Assert.True(value.allclose(expected, rtol: tolerance, atol: tolerance), "value");
+            Assert.True(gradient.allclose(expectedGradient, rtol: tolerance, atol: tolerance), "gradient");
+        }
+    }
+
+    private static (Tensor Value, Tensor Gradient) ValueAndGradient(Func<Tensor, Tensor> f, Tensor logits, Tensor outer)
+    {
+        var leaf = logits.detach().requires_grad_(true);
+        var value = f(leaf);
+        (value * outer).sum().backward();
+        return (value.detach(), leaf.grad!.detach());
+    }
+
+    [Theory]
+    [InlineData(ScalarType.Float32)]
+    [InlineData(ScalarType.Float64)]
     public void Picked_values_are_read_and_their_gradient_added_as_index_select_and_index_add_do(ScalarType type)
     {
         using var scope = NewDisposeScope();

@@ -165,7 +165,7 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
     private Statistics BlobStatistics(global::SegLoss.Runtime.LossBatch batch, global::SegLoss.Runtime.BlobLayout blob, global::TorchSharp.torch.Tensor logits, Statistics statistics)
     {
         // Sigmoid of each channel for every term; log p and log(1 - p) straight from the logits, stable at any magnitude.
-        var p = logits.sigmoid();
+        var p = global::SegLoss.Runtime.InstanceActivation.Sigmoid(logits);
 
         return new Statistics(
             V: blob.PerInstance(batch.ValidCount),
