@@ -7,9 +7,10 @@ using SegLoss.Generator.Planning;
 namespace SegLoss.Generator.Emit.Kernel;
 
 /// <summary>
-/// Writes the CPU kernel of a declaration: for contiguous float32/float64 CPU logits with class indices, one pass over
-/// the pixels computes the activation and adds every statistic (<c>ForwardChunk</c>), and one pass recomputes what the
-/// closed-form backward needs and writes the gradient once (<c>BackwardChunk</c>). Both run chunk by chunk on the
+/// Writes the CPU kernel of a declaration: for float32/float64 CPU logits with class indices, one pass over the pixels
+/// computes the activation and adds every statistic (<c>ForwardChunk</c>), and one pass recomputes what the
+/// closed-form backward needs and writes the gradient once (<c>BackwardChunk</c>); <c>DenseForwardChunk</c> and
+/// <c>DenseBackwardChunk</c> do the same against a dense target, read per class, when the dense forms allow. Both run chunk by chunk on the
 /// runtime's <c>StatisticsKernel</c>, which keeps the sums deterministic.
 /// </summary>
 internal sealed class KernelEmitter
