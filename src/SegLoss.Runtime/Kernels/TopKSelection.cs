@@ -19,6 +19,14 @@ internal static class TopKSelection
 {
     private const int TopBits = 16;
 
+    // The histogram (512 KiB) and the candidates, kept per thread from call to call: allocated per call they fed the
+    // garbage collector's large-object heap at every step (see the README's TorchSharp Scalar race).
+    [ThreadStatic]
+    private static long[]? _counts;
+
+    [ThreadStatic]
+    private static List<ulong>? _candidates;
+
     /// <summary>The mean of the <paramref name="k"/> largest values of each row of <paramref name="values"/>, as <c>[rows, 1]</c>.</summary>
     public static Tensor Mean(Tensor values, long k) => TopKMeanFunction.apply(values, k);
 
@@ -76,7 +84,8 @@ internal static class TopKSelection
     {
         var data = new ReadOnlySpan<T>(TensorMemory.Address<T>(values) + ((long)row * n), n);
         var shift = (Unsafe.SizeOf<T>() * 8) - TopBits;
-        var counts = new long[1 << TopBits];
+        var counts = _counts ??= new long[1 << TopBits];
+        Array.Clear(counts);
         foreach (var value in data)
         {
             counts[(int)(DescendingKey(value) >> shift)]++;
@@ -84,7 +93,8 @@ internal static class TopKSelection
 
         // Every value whose top bits come before the k-th largest's is above it; those sharing them are candidates.
         var (bucket, rank) = Select(counts, k);
-        var candidates = new List<ulong>((int)counts[bucket]);
+        var candidates = _candidates ??= new List<ulong>();
+        candidates.Clear();
         var (sum, above) = (0.0, 0L);
         foreach (var value in data)
         {

@@ -23,11 +23,20 @@ internal static class ChunkSoftmax
     public static void Compute<T>(ref readonly T logits, int stride, ClassRows<T> p, ClassRows<T> logp, Span<T> sum, Span<T> logSum, bool withLog)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // z - max goes to log p's rows when there are some (log p = z - max - log Σ), and is exponentiated from there.
-        var shifted = withLog ? logp : p;
-        ShiftByMaximum(in logits, stride, shifted);
-        TP.Exp(shifted.Block, p.Block);
-        SumOverClasses(p, sum);
+        if (typeof(T) == typeof(float) && Vector.IsHardwareAccelerated)
+        {
+            // One sweep for z - max, its exponential and their sum (float: the exponential is VectorExp's).
+            ExponentiateShifted(ref Unsafe.As<T, float>(ref Unsafe.AsRef(in logits)), stride, Cast(p), withLog ? Cast(logp) : default, MemoryMarshal.Cast<T, float>(sum), withLog);
+        }
+        else
+        {
+            // z - max goes to log p's rows when there are some (log p = z - max - log Σ), and is exponentiated from there.
+            var shifted = withLog ? logp : p;
+            ShiftByMaximum(in logits, stride, shifted);
+            TP.Exp(shifted.Block, p.Block);
+            SumOverClasses(p, sum);
+        }
+
         if (withLog)
         {
             TP.Log(sum, logSum);
@@ -35,6 +44,73 @@ internal static class ChunkSoftmax
 
         Normalize(p, logp, sum, logSum, withLog);
     }
+
+    /// <summary>
+    /// z - max (into log p's rows when <paramref name="withLog"/>), e = exp(z - max) into p's rows and Σ e, a vector of
+    /// pixels at a time; the pixels past the last whole vector take the scalar path.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ExponentiateShifted(ref float z, int stride, ClassRows<float> p, ClassRows<float> logp, Span<float> sum, bool withLog)
+    {
+        ref var e = ref MemoryMarshal.GetReference(p.Block);
+        ref var log = ref withLog ? ref MemoryMarshal.GetReference(logp.Block) : ref e;
+        ref var total = ref MemoryMarshal.GetReference(sum);
+        var (classes, length) = (p.Classes, p.RowLength);
+        var i = 0;
+        for (; i + Vector<float>.Count <= length; i += Vector<float>.Count)
+        {
+            var max = Load(ref z, i);
+            for (var c = 1; c < classes; c++)
+            {
+                max = MaxPropagatingNaN(max, Load(ref z, (c * stride) + i));
+            }
+
+            var exponentials = Vector<float>.Zero;
+            for (var c = 0; c < classes; c++)
+            {
+                var shifted = Load(ref z, (c * stride) + i) - max;
+                if (withLog)
+                {
+                    Store(shifted, ref log, (c * length) + i);
+                }
+
+                var exponential = VectorExp.Exp(shifted);
+                Store(exponential, ref e, (c * length) + i);
+                exponentials += exponential;
+            }
+
+            Store(exponentials, ref total, i);
+        }
+
+        for (; i < length; i++)
+        {
+            var max = Unsafe.Add(ref z, i);
+            for (var c = 1; c < classes; c++)
+            {
+                max = float.Max(max, Unsafe.Add(ref z, (c * stride) + i));
+            }
+
+            var exponentials = 0f;
+            for (var c = 0; c < classes; c++)
+            {
+                var shifted = Unsafe.Add(ref z, (c * stride) + i) - max;
+                if (withLog)
+                {
+                    Unsafe.Add(ref log, (c * length) + i) = shifted;
+                }
+
+                var exponential = shifted >= VectorExp.Lowest ? MathF.Exp(shifted) : float.IsNaN(shifted) ? shifted : 0f;
+                Unsafe.Add(ref e, (c * length) + i) = exponential;
+                exponentials += exponential;
+            }
+
+            Unsafe.Add(ref total, i) = exponentials;
+        }
+    }
+
+    private static ClassRows<float> Cast<T>(ClassRows<T> rows)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        new(MemoryMarshal.Cast<T, float>(rows.Block), rows.RowLength, rows.Classes);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ShiftByMaximum<T>(ref readonly T logits, int stride, ClassRows<T> shifted)
