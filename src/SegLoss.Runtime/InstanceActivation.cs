@@ -87,7 +87,7 @@ public static class InstanceActivation
             switch (kind)
             {
                 case Kind.Sigmoid:
-                    TP.Sigmoid(x, y);
+                    ChunkMath.Sigmoid(x, y);
                     break;
                 case Kind.LogSigmoid:
                     ChunkMath.LogSigmoid(x, y);
@@ -112,16 +112,16 @@ public static class InstanceActivation
             switch (kind)
             {
                 case Kind.Sigmoid:
-                    TP.Sigmoid(x, d);
+                    ChunkMath.Sigmoid(x, d);
                     ChunkMath.SigmoidSlope<T>(g, d, d);
                     break;
                 case Kind.LogSigmoid:
                     TP.Negate(x, d);
-                    TP.Sigmoid(d, d);
+                    ChunkMath.Sigmoid<T>(d, d);
                     TP.Multiply(g, d, d);
                     break;
                 default:
-                    TP.Sigmoid(x, d);
+                    ChunkMath.Sigmoid(x, d);
                     TP.Multiply(g, d, d);
                     TP.Negate(d, d);
                     break;

@@ -41,6 +41,44 @@ public sealed class VectorExpTests
     }
 
     [Fact]
+    public void Sigmoid_is_within_four_float_ulps_and_tiny_far_below_zero()
+    {
+        var lanes = new float[Vector<float>.Count];
+        var worst = 0.0;
+        for (var k = 0; k < 400_000; k++)
+        {
+            var x = -120f + (k * (240f / 400_000f));
+            lanes[k % lanes.Length] = x;
+            if (k % lanes.Length != lanes.Length - 1)
+            {
+                continue;
+            }
+
+            var result = VectorExp.Sigmoid(new Vector<float>(lanes));
+            for (var lane = 0; lane < lanes.Length; lane++)
+            {
+                var exact = 1 / (1 + Math.Exp(-lanes[lane]));
+                if (lanes[lane] < -88)
+                {
+                    Assert.InRange(result[lane], 0f, 1e-38f);
+                    continue;
+                }
+
+                var ulp = Math.Abs(MathF.BitIncrement((float)exact) - (float)exact);
+                worst = Math.Max(worst, Math.Abs(result[lane] - exact) / ulp);
+            }
+        }
+
+        Assert.True(worst <= 4, $"worst error {worst} ulp");
+        var special = new float[Vector<float>.Count];
+        special[0] = float.NaN;
+        special[1] = float.PositiveInfinity;
+        var ends = VectorExp.Sigmoid(new Vector<float>(special));
+        Assert.True(float.IsNaN(ends[0]));
+        Assert.Equal(1f, ends[1]);
+    }
+
+    [Fact]
     public void Exp_keeps_NaN_and_gives_exact_values_at_zero_and_minus_infinity()
     {
         var x = new float[Vector<float>.Count];

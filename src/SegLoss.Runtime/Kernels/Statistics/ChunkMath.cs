@@ -309,8 +309,30 @@ public static class ChunkMath
         }
     }
 
-    /// <summary>σ(x).</summary>
-    public static void Sigmoid<T>(ReadOnlySpan<T> x, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T> => TP.Sigmoid(x, destination);
+    /// <summary>σ(x): for floats <see cref="VectorExp.Sigmoid"/>, compiled optimized from the first call; else TensorPrimitives'.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Sigmoid<T>(ReadOnlySpan<T> x, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) != typeof(float) || !Vector.IsHardwareAccelerated)
+        {
+            TP.Sigmoid(x, destination);
+            return;
+        }
+
+        ref var value = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(x));
+        ref var result = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(destination));
+        var i = 0;
+        for (; i + Vector<float>.Count <= x.Length; i += Vector<float>.Count)
+        {
+            VectorRows.Store(VectorExp.Sigmoid(VectorRows.Load(ref value, i)), ref result, i);
+        }
+
+        if (i < x.Length)
+        {
+            TP.Sigmoid(x[i..], destination[i..]);
+        }
+    }
 
     /// <summary>log(1 + x).</summary>
     public static void LogP1<T>(ReadOnlySpan<T> x, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T> => TP.LogP1(x, destination);
