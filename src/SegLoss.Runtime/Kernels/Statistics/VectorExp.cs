@@ -4,11 +4,11 @@ using System.Runtime.CompilerServices;
 namespace SegLoss.Runtime.Kernels.Statistics;
 
 /// <summary>
-/// exp(x) on a vector of floats, for the softmax of the CPU kernel (x = z - max ≤ 0): Cephes' <c>expf</c> (x = n·ln 2
+/// exp(x) on a vector of floats, for the CPU kernel's softmax (x = z - max ≤ 0) and sigmoid: Cephes' <c>expf</c> (x = n·ln 2
 /// + r, |r| ≤ ln 2 / 2, a degree-7 polynomial for e^r, times 2^n built in the exponent bits), within 2 ulp of the
 /// exact value. Results below 2^-126 (x &lt; -87.34) are 0 instead of subnormal; NaN stays NaN. It is written here,
 /// not taken from TensorPrimitives, to run inside the softmax's sweep (no pass of its own) and to be compiled optimized
-/// from the first call: TensorPrimitives' float exp computes in double and goes through the JIT's tiers.
+/// from the first call: TensorPrimitives' float exp and sigmoid compute in double and go through the JIT's tiers.
 /// </summary>
 internal static class VectorExp
 {
