@@ -2,7 +2,6 @@ using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Threading.Tasks;
 using static TorchSharp.torch;
 
 namespace SegLoss.Runtime;
@@ -25,12 +24,8 @@ internal static class AboveHalf
 
         var mask = empty(values.shape, ScalarType.Byte);
         var (from, to, count) = ((nint)TensorMemory.Address<float>(values), (nint)TensorMemory.Address<byte>(mask), values.numel());
-        Parallel.For(0, (int)((count + Block - 1) / Block), block =>
-        {
-            var start = (long)block * Block;
-            var length = (int)Math.Min(Block, count - start);
-            Compare(new ReadOnlySpan<float>((float*)from + start, length), new Span<byte>((byte*)to + start, length));
-        });
+        ParallelChunks.For(count, Block, (begin, end) =>
+            Compare(new ReadOnlySpan<float>((float*)from + begin, (int)(end - begin)), new Span<byte>((byte*)to + begin, (int)(end - begin))));
         return mask;
     }
 

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Threading.Tasks;
 using static TorchSharp.torch;
 
 namespace SegLoss.Runtime;
@@ -123,8 +122,7 @@ internal static class MemberSums
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             var (source, row, segment, target) = ((nint)TensorMemory.Address<T>(perSum), (nint)TensorMemory.Address<long>(rowOf), (nint)TensorMemory.Address<long>(segmentOf), (nint)TensorMemory.Address<T>(gradient));
-            var members = rowOf.numel();
-            Parallel.For(0, (int)((members + ChunkMembers - 1) / ChunkMembers), chunk => ScatterChunk<T>((T*)source, (long*)row, (long*)segment, rows, (T*)target, (long)chunk * ChunkMembers, Math.Min(members, ((long)chunk + 1) * ChunkMembers)));
+            ParallelChunks.For(rowOf.numel(), ChunkMembers, (begin, end) => ScatterChunk<T>((T*)source, (long*)row, (long*)segment, rows, (T*)target, begin, end));
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]

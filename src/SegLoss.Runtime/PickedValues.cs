@@ -1,7 +1,5 @@
-using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Threading.Tasks;
 using static TorchSharp.torch;
 
 namespace SegLoss.Runtime;
@@ -17,7 +15,7 @@ internal static class PickedValues
     private const int ChunkPicks = 1 << 14;
 
     /// <summary><paramref name="source"/>'s values at <paramref name="picks"/>, shaped as <paramref name="picks"/>.</summary>
-    public static unsafe Tensor Gather(Tensor source, Tensor picks)
+    public static Tensor Gather(Tensor source, Tensor picks)
     {
         if (!Direct(source, picks))
         {
@@ -25,26 +23,20 @@ internal static class PickedValues
         }
 
         var values = empty(picks.shape, source.dtype);
-        var (from, index, to) = ((nint)Raw(source), (nint)TensorMemory.Address<long>(picks), (nint)Raw(values));
-        var count = picks.numel();
-        var size = source.dtype == ScalarType.Float32 ? sizeof(float) : sizeof(double);
-        Parallel.For(0, Chunks(count), chunk =>
+        if (source.dtype == ScalarType.Float32)
         {
-            var (begin, end) = Range(chunk, count);
-            if (size == sizeof(float))
-            {
-                GatherChunk((float*)from, (long*)index, (float*)to, begin, end);
-            }
-            else
-            {
-                GatherChunk((double*)from, (long*)index, (double*)to, begin, end);
-            }
-        });
+            Gather<float>(source, picks, values);
+        }
+        else
+        {
+            Gather<double>(source, picks, values);
+        }
+
         return values;
     }
 
     /// <summary>Adds <paramref name="values"/> (shaped as <paramref name="picks"/>) into <paramref name="target"/> at <paramref name="picks"/>, in place.</summary>
-    public static unsafe void AddAt(Tensor target, Tensor picks, Tensor values)
+    public static void AddAt(Tensor target, Tensor picks, Tensor values)
     {
         if (!Direct(target, picks) || values.dtype != target.dtype || values.device_type != TorchSharp.DeviceType.CPU)
         {
@@ -53,21 +45,14 @@ internal static class PickedValues
         }
 
         using var contiguous = values.contiguous();
-        var (to, index, from) = ((nint)Raw(target), (nint)TensorMemory.Address<long>(picks), (nint)Raw(contiguous));
-        var count = picks.numel();
-        var size = target.dtype == ScalarType.Float32 ? sizeof(float) : sizeof(double);
-        Parallel.For(0, Chunks(count), chunk =>
+        if (target.dtype == ScalarType.Float32)
         {
-            var (begin, end) = Range(chunk, count);
-            if (size == sizeof(float))
-            {
-                AddChunk((float*)to, (long*)index, (float*)from, begin, end);
-            }
-            else
-            {
-                AddChunk((double*)to, (long*)index, (double*)from, begin, end);
-            }
-        });
+            AddAt<float>(target, picks, contiguous);
+        }
+        else
+        {
+            AddAt<double>(target, picks, contiguous);
+        }
     }
 
     private static bool Direct(Tensor tensor, Tensor picks) =>
@@ -75,13 +60,19 @@ internal static class PickedValues
         && tensor.is_contiguous() && picks.is_contiguous() && picks.device_type == TorchSharp.DeviceType.CPU
         && picks.numel() > 0 && BlobMembers.Enabled;
 
-    private static unsafe void* Raw(Tensor tensor) =>
-        tensor.dtype == ScalarType.Float32 ? TensorMemory.Address<float>(tensor) : TensorMemory.Address<double>(tensor);
+    private static unsafe void Gather<T>(Tensor source, Tensor picks, Tensor values)
+        where T : unmanaged, INumber<T>
+    {
+        var (from, index, to) = ((nint)TensorMemory.Address<T>(source), (nint)TensorMemory.Address<long>(picks), (nint)TensorMemory.Address<T>(values));
+        ParallelChunks.For(picks.numel(), ChunkPicks, (begin, end) => GatherChunk((T*)from, (long*)index, (T*)to, begin, end));
+    }
 
-    private static int Chunks(long count) => (int)((count + ChunkPicks - 1) / ChunkPicks);
-
-    private static (long Begin, long End) Range(int chunk, long count) =>
-        ((long)chunk * ChunkPicks, Math.Min(count, ((long)chunk + 1) * ChunkPicks));
+    private static unsafe void AddAt<T>(Tensor target, Tensor picks, Tensor values)
+        where T : unmanaged, INumber<T>
+    {
+        var (to, index, from) = ((nint)TensorMemory.Address<T>(target), (nint)TensorMemory.Address<long>(picks), (nint)TensorMemory.Address<T>(values));
+        ParallelChunks.For(picks.numel(), ChunkPicks, (begin, end) => AddChunk((T*)to, (long*)index, (T*)from, begin, end));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void GatherChunk<T>(T* source, long* picks, T* values, long begin, long end)

@@ -16,10 +16,31 @@ internal sealed class EvaluateEmitter
     private readonly LossPlan _plan;
     private readonly QuantityUsage _usage;
 
+    /// <summary>The closed-form backward's steps for class-index targets (what the CPU kernel evaluates).</summary>
+    private readonly IReadOnlyList<(string Local, Expr Value)>? _indexSteps;
+
+    /// <summary>The closed-form backward's steps for dense targets (what the CPU kernel evaluates for them).</summary>
+    private readonly IReadOnlyList<(string Local, Expr Value)>? _denseSteps;
+
+    /// <summary>Why there is no CPU kernel, or null when there is one.</summary>
+    private readonly string? _kernelUnsupported;
+
+    /// <summary>Why the CPU kernel does not read dense targets, or null when it does.</summary>
+    private readonly string? _denseKernelUnsupported;
+
     public EvaluateEmitter(LossPlan plan)
     {
         _plan = plan;
         _usage = new QuantityUsage(plan);
+        if (plan.Backward is { } backward)
+        {
+            var chain = new BackwardEmitter(plan, backward);
+            _indexSteps = chain.Chain(backward.IndexTarget, dense: false);
+            _denseSteps = chain.Chain(backward.DenseTarget, dense: true);
+        }
+
+        _kernelUnsupported = Kernel.KernelEmitter.Unsupported(plan, _indexSteps ?? new List<(string, Expr)>());
+        _denseKernelUnsupported = Kernel.KernelEmitter.DenseUnsupported(plan, _denseSteps ?? new List<(string, Expr)>());
     }
 
     public void Write(SourceWriter w)
@@ -111,28 +132,13 @@ internal sealed class EvaluateEmitter
             WriteComputeStatistics(w);
             w.Line();
             new BackwardEmitter(_plan, backward).Write(w);
-            if (KernelUnsupported is null)
+            if (_kernelUnsupported is null)
             {
                 w.Line();
-                new Kernel.KernelEmitter(_plan, backward, IndexSteps!, DenseKernelUnsupported is null ? DenseSteps : null).Write(w);
+                new Kernel.KernelEmitter(_plan, backward, _indexSteps!, _denseKernelUnsupported is null ? _denseSteps : null).Write(w);
             }
         }
     }
-
-    /// <summary>The target's distance maps, passed to the statistics node as constants.</summary>
-    /// <summary>The closed-form backward's steps for class-index targets (what the CPU kernel evaluates).</summary>
-    private IReadOnlyList<(string Local, Expr Value)>? IndexSteps =>
-        _plan.Backward is { } backward ? new BackwardEmitter(_plan, backward).Chain(backward.IndexTarget, dense: false) : null;
-
-    /// <summary>The closed-form backward's steps for dense targets (what the CPU kernel evaluates for them).</summary>
-    private IReadOnlyList<(string Local, Expr Value)>? DenseSteps =>
-        _plan.Backward is { } backward ? new BackwardEmitter(_plan, backward).Chain(backward.DenseTarget, dense: true) : null;
-
-    /// <summary>Why there is no CPU kernel, or null when there is one.</summary>
-    private string? KernelUnsupported => Kernel.KernelEmitter.Unsupported(_plan, IndexSteps ?? new List<(string, Expr)>());
-
-    /// <summary>Why the CPU kernel does not read dense targets, or null when it does.</summary>
-    private string? DenseKernelUnsupported => Kernel.KernelEmitter.DenseUnsupported(_plan, DenseSteps ?? new List<(string, Expr)>());
 
     private IReadOnlyList<string> MapNames => _usage.DistanceMaps.Select(QuantityFacts.Name).ToList();
 
@@ -148,24 +154,24 @@ internal sealed class EvaluateEmitter
         w.Line("// derived in closed form: nothing full-size is kept for it but the input and the target.");
         var forward = $"ComputeStatistics(batch{passed})";
         var backward = $"StatisticsBackward(saved{restored}, g)";
-        if (KernelUnsupported is null && DenseKernelUnsupported is null)
+        if (_kernelUnsupported is null && _denseKernelUnsupported is null)
         {
             w.Line("// On float32/float64 CPU logits, a CPU kernel computes both in one pass each.");
             w.Line($"var kernel = {KnownSymbols.StatisticsKernel}.Applies(batch, denseTargets: true);");
             forward = $"(kernel ? KernelStatistics(batch) : {forward})";
             backward = $"kernel ? KernelGradient(saved, g) : {backward}";
         }
-        else if (KernelUnsupported is null)
+        else if (_kernelUnsupported is null)
         {
             w.Line("// On float32/float64 CPU logits with class indices, a CPU kernel computes both in one pass each");
-            w.Line($"// (a dense target takes the tensor path: {DenseKernelUnsupported}).");
+            w.Line($"// (a dense target takes the tensor path: {_denseKernelUnsupported}).");
             w.Line($"var kernel = {KnownSymbols.StatisticsKernel}.Applies(batch);");
             forward = $"(kernel ? KernelStatistics(batch) : {forward})";
             backward = $"kernel ? KernelGradient(saved, g) : {backward}";
         }
         else
         {
-            w.Line($"// No CPU kernel: {KernelUnsupported}.");
+            w.Line($"// No CPU kernel: {_kernelUnsupported}.");
         }
 
         w.Line("Statistics statistics = null!;");

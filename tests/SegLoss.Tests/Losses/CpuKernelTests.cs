@@ -131,7 +131,7 @@ public sealed class CpuKernelTests
     }
 
     [Fact]
-    public void Cpu_logits_with_class_indices_take_the_kernel_and_dense_targets_the_tensor_path()
+    public void Cpu_logits_take_the_kernel_with_class_indices_and_with_dense_targets_when_the_declaration_reads_them()
     {
         using var scope = NewDisposeScope();
         var labels = LossHarness.Labels(new long[] { 1, 4, 5 }, 3, seed: 1);
@@ -141,6 +141,7 @@ public sealed class CpuKernelTests
         Assert.True(StatisticsKernel.Applies(SegLoss.Runtime.LossBatch.Create(logits, labels, options)));
         Assert.True(StatisticsKernel.Applies(SegLoss.Runtime.LossBatch.Create(logits.to_type(ScalarType.Float32), labels, options)));
         Assert.False(StatisticsKernel.Applies(SegLoss.Runtime.LossBatch.Create(logits, LossHarness.OneHot(labels, 3), options)));
+        Assert.True(StatisticsKernel.Applies(SegLoss.Runtime.LossBatch.Create(logits, LossHarness.OneHot(labels, 3), options), denseTargets: true));
         // Half input is computed in float32 (the batch's compute copy), so it takes the float32 kernel.
         Assert.True(StatisticsKernel.Applies(SegLoss.Runtime.LossBatch.Create(logits.to_type(ScalarType.Float16), labels, options)));
         using (StatisticsKernel.TensorPathOnly())

@@ -10,8 +10,9 @@ namespace SegLoss.Runtime.Kernels.Statistics;
 /// <summary>
 /// The softmax over the classes of one chunk in a few sweeps over all the classes at once, instead of one sweep per
 /// class and operation: the maximum and z - max; one exponential over the whole block of rows; the sum; then
-/// p = e · (1 / Σ) (one division per pixel, not per class) and log p = (z - max) - log Σ together. The tensor path's
-/// softmax and log_softmax agree with it to rounding.
+/// p = e · (1 / Σ) (one division per pixel, not per class) and log p = (z - max) - log Σ together. In float the first
+/// three are one sweep, with <see cref="VectorExp"/>'s exponential. The tensor path's softmax and log_softmax agree
+/// with it to rounding.
 /// </summary>
 internal static class ChunkSoftmax
 {
