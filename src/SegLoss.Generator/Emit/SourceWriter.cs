@@ -43,6 +43,21 @@ internal sealed class SourceWriter
     public void InsertLine(int position, string text) =>
         _builder.Insert(position, new string(' ', _indent * 4) + text + "\n");
 
+    /// <summary>Writes <paramref name="other"/>'s lines (written from indentation 0) at the current indentation.</summary>
+    public void Append(SourceWriter other)
+    {
+        var text = other.ToString();
+        if (text.Length == 0)
+        {
+            return;
+        }
+
+        foreach (var line in text.TrimEnd('\n').Split('\n'))
+        {
+            Line(line);
+        }
+    }
+
     public void Indent() => _indent++;
 
     public void Outdent() => _indent--;

@@ -248,72 +248,89 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
         return new Statistics(V: values[0], TP: values[1], P: values[2], G: values[3]);
     }
 
-    /// <summary>One chunk's statistics: the activation, then each statistic's pixel sum into <paramref name="sums"/>.</summary>
+    /// <summary>One chunk's statistics, a vector of pixels at a time: the activation and each statistic's pixel value stay in registers; only their running sums are kept.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ForwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, global::System.Span<double> sums)
         where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
     {
         var scratch = chunk.Scratch;
+        var p = scratch.Vectors(chunk.Classes);
+        var totals = new global::SegLoss.Runtime.Kernels.Statistics.PixelSums<T>(scratch, sums.Length);
 
-        var p = scratch.PerClass(chunk.Classes);
-        var logp = scratch.PerClass(0);
-        for (var c = 0; c < chunk.Classes; c++)
+        for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
         {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Sigmoid<T>(chunk.Logits(c), p[c]);
-        }
-        var pt = scratch.Pixel();
-        chunk.AtTrueClass(p, pt);
+            var valid = chunk.ValidAt(i);
+            var classOf = chunk.ClassAt(i);
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                p[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
+            }
+            var pt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, p);
 
-        // V = Σx 1
+            // TP = Σx p * y
+            totals.AddAtClass(1, classOf, chunk.Classes, pt * valid);
+
+            // P = Σx p
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                totals.Add(1 + chunk.Classes + c, p[c] * valid);
+            }
+
+            // G = Σx y
+            totals.AddAtClass(1 + 2 * chunk.Classes, classOf, chunk.Classes, valid);
+
+            totals.Next();
+        }
+
+        totals.AddTo(sums);
+
+        // V = Σx 1 (the same at every pixel)
         sums[0] += (1.0) * chunk.ValidCount;
-
-        // TP = Σx p * y
-        chunk.SumAtTrueClass(pt, sums.Slice(1, chunk.Classes));
-
-        // P = Σx p
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            sums[1 + chunk.Classes + c] += chunk.Sum(p[c]);
-        }
-
-        // G = Σx y
-        chunk.CountAtTrueClass(sums.Slice(1 + 2 * chunk.Classes, chunk.Classes), 1.0);
     }
 
-    /// <summary>One chunk's statistics against a dense target (y read per class): the activation, then each statistic's pixel sum.</summary>
+    /// <summary>One chunk's statistics against a dense target (y read per class), a vector of pixels at a time: the activation and each statistic's pixel value stay in registers; only their running sums are kept.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void DenseForwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, global::System.Span<double> sums)
         where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
     {
         var scratch = chunk.Scratch;
+        var p = scratch.Vectors(chunk.Classes);
+        var totals = new global::SegLoss.Runtime.Kernels.Statistics.PixelSums<T>(scratch, sums.Length);
 
-        var p = scratch.PerClass(chunk.Classes);
-        var logp = scratch.PerClass(0);
-        for (var c = 0; c < chunk.Classes; c++)
+        for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
         {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Sigmoid<T>(chunk.Logits(c), p[c]);
+            var valid = chunk.ValidAt(i);
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                p[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
+            }
+
+            // TP = Σx p * y
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v1 = p[c] * chunk.TargetAt(c, i);
+                totals.Add(1 + c, v1 * valid);
+            }
+
+            // P = Σx p
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                totals.Add(1 + chunk.Classes + c, p[c] * valid);
+            }
+
+            // G = Σx y
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                totals.Add(1 + 2 * chunk.Classes + c, chunk.TargetAt(c, i) * valid);
+            }
+
+            totals.Next();
         }
 
-        // V = Σx 1
+        totals.AddTo(sums);
+
+        // V = Σx 1 (the same at every pixel)
         sums[0] += (1.0) * chunk.ValidCount;
-
-        // TP = Σx p * y
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            sums[1 + c] += chunk.SumProduct(p[c], chunk.Target(c));
-        }
-
-        // P = Σx p
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            sums[1 + chunk.Classes + c] += chunk.Sum(p[c]);
-        }
-
-        // G = Σx y
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            sums[1 + 2 * chunk.Classes + c] += chunk.Sum(chunk.Target(c));
-        }
     }
 
     /// <summary>The closed-form backward in one pass of the CPU kernel (see <see cref="BackwardChunk"/>).</summary>
@@ -326,7 +343,7 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
             : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<double>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk) => { if (dense) DenseBackwardChunk(chunk, gradients); else BackwardChunk(chunk, gradients); });
     }
 
-    /// <summary>One chunk's gradient: the adjoints of the quantities, through the activation, written once.</summary>
+    /// <summary>One chunk's gradient, a vector of pixels at a time: the adjoints of the quantities, through the activation, in registers; the gradient written once.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void BackwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, double[][] gradients)
         where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
@@ -335,36 +352,50 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
         var gP = gradients[1];
         var row = chunk.Sample * chunk.Classes;
         var scratch = chunk.Scratch;
+        var p = scratch.Vectors(chunk.Classes);
+        var dp = scratch.Vectors(chunk.Classes);
 
-        var p = scratch.PerClass(chunk.Classes);
-        var logp = scratch.PerClass(0);
+        // The scalars the loop reads, as vectors (a table of one per class where they depend on the class).
+        var k1 = scratch.Vectors(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Sigmoid<T>(chunk.Logits(c), p[c]);
+            k1[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gTP[row + c]);
         }
-
-        var dp = scratch.PerClass(chunk.Classes);
+        var k2 = scratch.Vectors(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Fill<T>(dp[c], gP[row + c]);
+            k2[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gP[row + c]);
         }
-        var t1 = scratch.Pixel();
-        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gTP, row, chunk.Classes), t1);
-        chunk.AddAtTrueClass(dp, t1);
+        var k3 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(1.0);
 
-        // dL/dz, written once (zero at ignored pixels).
-        for (var c = 0; c < chunk.Classes; c++)
+        for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
         {
-            var gradient = chunk.Gradient(c);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.SigmoidSlope<T>(dp[c], p[c], gradient);
-            if (!chunk.Valid.IsEmpty)
+            var valid = chunk.ValidAt(i);
+            var classOf = chunk.ClassAt(i);
+            for (var c = 0; c < chunk.Classes; c++)
             {
-                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);
+                p[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
+            }
+
+            var v1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, k1);
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v2 = k2[c] + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(classOf, c, v1);
+                dp[c] = v2;
+            }
+
+            // dL/dz, written once (zero at ignored pixels).
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v3 = dp[c] * p[c];
+                var v4 = k3 - p[c];
+                var v5 = v3 * v4;
+                chunk.SetGradient(c, i, v5 * valid);
             }
         }
     }
 
-    /// <summary>One chunk's gradient against a dense target: the adjoints of the quantities, through the activation, written once.</summary>
+    /// <summary>One chunk's gradient against a dense target, a vector of pixels at a time: the adjoints of the quantities, through the activation, in registers; the gradient written once.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void DenseBackwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, double[][] gradients)
         where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
@@ -373,28 +404,44 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
         var gP = gradients[1];
         var row = chunk.Sample * chunk.Classes;
         var scratch = chunk.Scratch;
+        var p = scratch.Vectors(chunk.Classes);
+        var dp = scratch.Vectors(chunk.Classes);
 
-        var p = scratch.PerClass(chunk.Classes);
-        var logp = scratch.PerClass(0);
+        // The scalars the loop reads, as vectors (a table of one per class where they depend on the class).
+        var k1 = scratch.Vectors(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Sigmoid<T>(chunk.Logits(c), p[c]);
+            k1[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gTP[row + c]);
         }
-
-        var dp = scratch.PerClass(chunk.Classes);
+        var k2 = scratch.Vectors(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.MultiplyAdd<T>(chunk.Target(c), gTP[row + c], gP[row + c], dp[c]);
+            k2[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gP[row + c]);
         }
+        var k3 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(1.0);
 
-        // dL/dz, written once (zero at ignored pixels).
-        for (var c = 0; c < chunk.Classes; c++)
+        for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
         {
-            var gradient = chunk.Gradient(c);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.SigmoidSlope<T>(dp[c], p[c], gradient);
-            if (!chunk.Valid.IsEmpty)
+            var valid = chunk.ValidAt(i);
+            for (var c = 0; c < chunk.Classes; c++)
             {
-                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);
+                p[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
+            }
+
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v1 = k1[c] * chunk.TargetAt(c, i);
+                var v2 = v1 + k2[c];
+                dp[c] = v2;
+            }
+
+            // dL/dz, written once (zero at ignored pixels).
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v3 = dp[c] * p[c];
+                var v4 = k3 - p[c];
+                var v5 = v3 * v4;
+                chunk.SetGradient(c, i, v5 * valid);
             }
         }
     }

@@ -252,48 +252,60 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
         return new Statistics(V: values[0], TP: values[1], P: values[2], G: values[3], S1: values[4]);
     }
 
-    /// <summary>One chunk's statistics: the activation, then each statistic's pixel sum into <paramref name="sums"/>.</summary>
+    /// <summary>One chunk's statistics, a vector of pixels at a time: the activation and each statistic's pixel value stay in registers; only their running sums are kept.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ForwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, global::System.Span<double> sums, double[] w)
         where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
     {
         var scratch = chunk.Scratch;
+        var p = scratch.Vectors(chunk.Classes);
+        var logp = scratch.Vectors(chunk.Classes);
+        var totals = new global::SegLoss.Runtime.Kernels.Statistics.PixelSums<T>(scratch, sums.Length);
 
-        var p = scratch.PerClass(chunk.Classes);
-        var logp = scratch.PerClass(chunk.Classes);
-        chunk.Softmax(p, logp, withLog: true);
-        var pt = scratch.Pixel();
-        chunk.AtTrueClass(p, pt);
-        var logpt = scratch.Pixel();
-        chunk.AtTrueClass(logp, logpt);
-        var log1mpt = scratch.Pixel();
-        chunk.LogComplementAtTrueClass(p, logp, log1mpt);
-        var wt = scratch.Pixel();
-        chunk.AtTrueClass(w, wt);
-
-        // V = Σx 1
-        sums[0] += (1.0) * chunk.ValidCount;
-
-        // TP = Σx p * y
-        chunk.SumAtTrueClass(pt, sums.Slice(1, chunk.Classes));
-
-        // P = Σx p
+        // The scalars the loop reads, as vectors (a table of one per class where they depend on the class).
+        var k1 = scratch.Vectors(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            sums[1 + chunk.Classes + c] += chunk.Sum(p[c]);
+            k1[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(w[c]);
+        }
+        var k2 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(_gamma);
+
+        for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
+        {
+            var valid = chunk.ValidAt(i);
+            var classOf = chunk.ClassAt(i);
+            chunk.SoftmaxAt(i, p, logp);
+            var pt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, p);
+            var logpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, logp);
+            var log1mpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogComplementAtClass(classOf, p, logp);
+            var wt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, k1);
+
+            // TP = Σx p * y
+            totals.AddAtClass(1, classOf, chunk.Classes, pt * valid);
+
+            // P = Σx p
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                totals.Add(1 + chunk.Classes + c, p[c] * valid);
+            }
+
+            // G = Σx y
+            totals.AddAtClass(1 + 2 * chunk.Classes, classOf, chunk.Classes, valid);
+
+            // S1 = Σx exp((gamma * log1mpt)) * logpt * sumc_all((w * y))
+            var v1 = k2 * log1mpt;
+            var v2 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v1);
+            var v3 = v2 * logpt;
+            var v4 = v3 * wt;
+            totals.Add(1 + 3 * chunk.Classes, v4 * valid);
+
+            totals.Next();
         }
 
-        // G = Σx y
-        chunk.CountAtTrueClass(sums.Slice(1 + 2 * chunk.Classes, chunk.Classes), 1.0);
+        totals.AddTo(sums);
 
-        // S1 = Σx exp((gamma * log1mpt)) * logpt * sumc_all((w * y))
-        var t1 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mpt, t1);
-        var t2 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t1, t2);
-        var t3 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t2, logpt, t3);
-        sums[1 + 3 * chunk.Classes] += chunk.SumProduct(t3, wt);
+        // V = Σx 1 (the same at every pixel)
+        sums[0] += (1.0) * chunk.ValidCount;
     }
 
     /// <summary>The closed-form backward in one pass of the CPU kernel (see <see cref="BackwardChunk"/>).</summary>
@@ -306,7 +318,7 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
             : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<double>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk) => BackwardChunk(chunk, gradients, w));
     }
 
-    /// <summary>One chunk's gradient: the adjoints of the quantities, through the activation, written once.</summary>
+    /// <summary>One chunk's gradient, a vector of pixels at a time: the adjoints of the quantities, through the activation, in registers; the gradient written once.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void BackwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, double[][] gradients, double[] w)
         where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
@@ -317,92 +329,85 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
         var row = chunk.Sample * chunk.Classes;
         var scratch = chunk.Scratch;
         var C = (double)chunk.Classes;
+        var p = scratch.Vectors(chunk.Classes);
+        var logp = scratch.Vectors(chunk.Classes);
+        var dp = scratch.Vectors(chunk.Classes);
+        var dlogp = scratch.Vectors(chunk.Classes);
+        var d = scratch.Vectors(chunk.Classes);
 
-        var p = scratch.PerClass(chunk.Classes);
-        var logp = scratch.PerClass(chunk.Classes);
-        chunk.Softmax(p, logp, withLog: true);
-        var logpt = scratch.Pixel();
-        chunk.AtTrueClass(logp, logpt);
-        var log1mpt = scratch.Pixel();
-        chunk.LogComplementAtTrueClass(p, logp, log1mpt);
-        var wt = scratch.Pixel();
-        chunk.AtTrueClass(w, wt);
-
-        var dp = scratch.PerClass(chunk.Classes);
+        // The scalars the loop reads, as vectors (a table of one per class where they depend on the class).
+        var k1 = scratch.Vectors(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Fill<T>(dp[c], gP[row + c]);
+            k1[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(w[c]);
         }
-        var t1 = scratch.Pixel();
-        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gTP, row, chunk.Classes), t1);
-        chunk.AddAtTrueClass(dp, t1);
-
-        var dlogp = scratch.PerClass(chunk.Classes);
-        var t2 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS1[chunk.Sample], wt, t2);
-        var t3 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t2, logpt, t3);
-        var t4 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mpt, t4);
-        var t5 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t4, t5);
-        var t6 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t3, t5, t6);
-        var t7 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t6, _gamma, t7);
+        var k2 = scratch.Vectors(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            using var iteration = scratch.Iteration();
-            var t8 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(logp[c], log1mpt, t8);
-            var t9 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.ExpNonPositive<T>(t8, t9);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t7, t9, dlogp[c]);
+            k2[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gTP[row + c]);
         }
-        var t10 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS1[chunk.Sample], wt, t10);
-        var t11 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mpt, t11);
-        var t12 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t11, t12);
-        var t13 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t10, t12, t13);
-        var t14 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(logpt, log1mpt, t14);
-        var t15 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.ExpNonPositive<T>(t14, t15);
-        var t16 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t7, t15, t16);
-        var t17 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(t13, t16, t17);
-        chunk.AddAtTrueClass(dlogp, t17);
-
-        var d = scratch.PerClass(chunk.Classes);
+        var k3 = scratch.Vectors(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            using var iteration = scratch.Iteration();
-            var t18 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dp[c], p[c], t18);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t18, dlogp[c], d[c]);
+            k3[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gP[row + c]);
         }
+        var k4 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS1[chunk.Sample]);
+        var k5 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(_gamma);
 
-        // dL/dz, written once (zero at ignored pixels).
-        var t19 = scratch.Pixel();
-        t19.Clear();
-        for (var c = 0; c < chunk.Classes; c++)
+        for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
         {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t19, d[c], t19);
-        }
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var gradient = chunk.Gradient(c);
-            var t20 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], t19, t20);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(d[c], t20, gradient);
-            if (!chunk.Valid.IsEmpty)
+            var valid = chunk.ValidAt(i);
+            var classOf = chunk.ClassAt(i);
+            chunk.SoftmaxAt(i, p, logp);
+            var logpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, logp);
+            var log1mpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogComplementAtClass(classOf, p, logp);
+            var wt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, k1);
+
+            var v1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, k2);
+            for (var c = 0; c < chunk.Classes; c++)
             {
-                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);
+                var v2 = k3[c] + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(classOf, c, v1);
+                dp[c] = v2;
+            }
+
+            var v3 = k4 * wt;
+            var v4 = v3 * logpt;
+            var v5 = k5 * log1mpt;
+            var v6 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v5);
+            var v7 = v4 * v6;
+            var v8 = v7 * k5;
+            var v9 = v3 * v6;
+            var v10 = logpt - log1mpt;
+            var v11 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.ExpNonPositive(v10);
+            var v12 = v8 * v11;
+            var v13 = v9 - v12;
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v14 = logp[c] - log1mpt;
+                var v15 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.ExpNonPositive(v14);
+                var v16 = v8 * v15;
+                var v17 = v16 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(classOf, c, v13);
+                dlogp[c] = v17;
+            }
+
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v18 = dp[c] * p[c];
+                var v19 = v18 + dlogp[c];
+                d[c] = v19;
+            }
+
+            var v20 = global::System.Numerics.Vector<T>.Zero;
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                v20 += d[c];
+            }
+            // dL/dz, written once (zero at ignored pixels).
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v21 = p[c] * v20;
+                var v22 = d[c] - v21;
+                chunk.SetGradient(c, i, v22 * valid);
             }
         }
     }

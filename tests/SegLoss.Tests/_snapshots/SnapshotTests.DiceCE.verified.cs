@@ -253,123 +253,155 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
         return new Statistics(V: values[0], TP: values[1], P: values[2], G: values[3], S1: values[4], S2: values[5]);
     }
 
-    /// <summary>One chunk's statistics: the activation, then each statistic's pixel sum into <paramref name="sums"/>.</summary>
+    /// <summary>One chunk's statistics, a vector of pixels at a time: the activation and each statistic's pixel value stay in registers; only their running sums are kept.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ForwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, global::System.Span<double> sums, double[] w)
         where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
     {
         var scratch = chunk.Scratch;
         var C = (double)chunk.Classes;
+        var p = scratch.Vectors(chunk.Classes);
+        var logp = scratch.Vectors(chunk.Classes);
+        var totals = new global::SegLoss.Runtime.Kernels.Statistics.PixelSums<T>(scratch, sums.Length);
 
-        var p = scratch.PerClass(chunk.Classes);
-        var logp = scratch.PerClass(chunk.Classes);
-        chunk.Softmax(p, logp, withLog: true);
-        var pt = scratch.Pixel();
-        chunk.AtTrueClass(p, pt);
-        var logpt = scratch.Pixel();
-        chunk.AtTrueClass(logp, logpt);
-        var wt = scratch.Pixel();
-        chunk.AtTrueClass(w, wt);
+        // The scalars the loop reads, as vectors (a table of one per class where they depend on the class).
+        var k1 = scratch.Vectors(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            k1[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(w[c]);
+        }
+        var k2 = scratch.Vectors(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            k2[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(w[c] * (_label_smoothing / C));
+        }
+        var k3 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(1.0 - _label_smoothing);
 
-        // V = Σx 1
+        for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
+        {
+            var valid = chunk.ValidAt(i);
+            var classOf = chunk.ClassAt(i);
+            chunk.SoftmaxAt(i, p, logp);
+            var pt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, p);
+            var logpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, logp);
+            var wt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, k1);
+
+            // TP = Σx p * y
+            totals.AddAtClass(1, classOf, chunk.Classes, pt * valid);
+
+            // P = Σx p
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                totals.Add(1 + chunk.Classes + c, p[c] * valid);
+            }
+
+            // G = Σx y
+            totals.AddAtClass(1 + 2 * chunk.Classes, classOf, chunk.Classes, valid);
+
+            // S1 = Σx sumc_all((((w * (label_smoothing / C)) * logp) + ((w * (1 - label_smoothing)) * (logp * y))))
+            var v1 = global::System.Numerics.Vector<T>.Zero;
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v2 = k2[c] * logp[c];
+                v1 += v2;
+            }
+            var v3 = wt * k3;
+            var v4 = v3 * logpt;
+            var v5 = v1 + v4;
+            totals.Add(1 + 3 * chunk.Classes, v5 * valid);
+
+            // S2 = Σx sumc_all((w * y))
+            totals.Add(2 + 3 * chunk.Classes, wt * valid);
+
+            totals.Next();
+        }
+
+        totals.AddTo(sums);
+
+        // V = Σx 1 (the same at every pixel)
         sums[0] += (1.0) * chunk.ValidCount;
-
-        // TP = Σx p * y
-        chunk.SumAtTrueClass(pt, sums.Slice(1, chunk.Classes));
-
-        // P = Σx p
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            sums[1 + chunk.Classes + c] += chunk.Sum(p[c]);
-        }
-
-        // G = Σx y
-        chunk.CountAtTrueClass(sums.Slice(1 + 2 * chunk.Classes, chunk.Classes), 1.0);
-
-        // S1 = Σx sumc_all((((w * (label_smoothing / C)) * logp) + ((w * (1 - label_smoothing)) * (logp * y))))
-        var t1 = scratch.Pixel();
-        t1.Clear();
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var t2 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(w[c] * (_label_smoothing / C), logp[c], t2);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t1, t2, t1);
-        }
-        var t3 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(wt, 1.0 - _label_smoothing, t3);
-        var t4 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t3, logpt, t4);
-        var t5 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t1, t4, t5);
-        sums[1 + 3 * chunk.Classes] += chunk.Sum(t5);
-
-        // S2 = Σx sumc_all((w * y))
-        sums[2 + 3 * chunk.Classes] += chunk.Sum(wt);
     }
 
-    /// <summary>One chunk's statistics against a dense target (y read per class): the activation, then each statistic's pixel sum.</summary>
+    /// <summary>One chunk's statistics against a dense target (y read per class), a vector of pixels at a time: the activation and each statistic's pixel value stay in registers; only their running sums are kept.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void DenseForwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, global::System.Span<double> sums, double[] w)
         where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
     {
         var scratch = chunk.Scratch;
         var C = (double)chunk.Classes;
+        var p = scratch.Vectors(chunk.Classes);
+        var logp = scratch.Vectors(chunk.Classes);
+        var totals = new global::SegLoss.Runtime.Kernels.Statistics.PixelSums<T>(scratch, sums.Length);
 
-        var p = scratch.PerClass(chunk.Classes);
-        var logp = scratch.PerClass(chunk.Classes);
-        chunk.Softmax(p, logp, withLog: true);
+        // The scalars the loop reads, as vectors (a table of one per class where they depend on the class).
+        var k1 = scratch.Vectors(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            k1[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(w[c] * (_label_smoothing / C));
+        }
+        var k2 = scratch.Vectors(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            k2[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(w[c] * (1.0 - _label_smoothing));
+        }
+        var k3 = scratch.Vectors(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            k3[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(w[c]);
+        }
 
-        // V = Σx 1
+        for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
+        {
+            var valid = chunk.ValidAt(i);
+            chunk.SoftmaxAt(i, p, logp);
+
+            // TP = Σx p * y
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v1 = p[c] * chunk.TargetAt(c, i);
+                totals.Add(1 + c, v1 * valid);
+            }
+
+            // P = Σx p
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                totals.Add(1 + chunk.Classes + c, p[c] * valid);
+            }
+
+            // G = Σx y
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                totals.Add(1 + 2 * chunk.Classes + c, chunk.TargetAt(c, i) * valid);
+            }
+
+            // S1 = Σx sumc_all((((w * (label_smoothing / C)) * logp) + ((w * (1 - label_smoothing)) * (logp * y))))
+            var v2 = global::System.Numerics.Vector<T>.Zero;
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v3 = k1[c] * logp[c];
+                var v4 = logp[c] * chunk.TargetAt(c, i);
+                var v5 = k2[c] * v4;
+                var v6 = v3 + v5;
+                v2 += v6;
+            }
+            totals.Add(1 + 3 * chunk.Classes, v2 * valid);
+
+            // S2 = Σx sumc_all((w * y))
+            var v7 = global::System.Numerics.Vector<T>.Zero;
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v8 = k3[c] * chunk.TargetAt(c, i);
+                v7 += v8;
+            }
+            totals.Add(2 + 3 * chunk.Classes, v7 * valid);
+
+            totals.Next();
+        }
+
+        totals.AddTo(sums);
+
+        // V = Σx 1 (the same at every pixel)
         sums[0] += (1.0) * chunk.ValidCount;
-
-        // TP = Σx p * y
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            sums[1 + c] += chunk.SumProduct(p[c], chunk.Target(c));
-        }
-
-        // P = Σx p
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            sums[1 + chunk.Classes + c] += chunk.Sum(p[c]);
-        }
-
-        // G = Σx y
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            sums[1 + 2 * chunk.Classes + c] += chunk.Sum(chunk.Target(c));
-        }
-
-        // S1 = Σx sumc_all((((w * (label_smoothing / C)) * logp) + ((w * (1 - label_smoothing)) * (logp * y))))
-        var t1 = scratch.Pixel();
-        t1.Clear();
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var t2 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(w[c] * (_label_smoothing / C), logp[c], t2);
-            var t3 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(logp[c], chunk.Target(c), t3);
-            var t4 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(w[c] * (1.0 - _label_smoothing), t3, t4);
-            var t5 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t2, t4, t5);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t1, t5, t1);
-        }
-        sums[1 + 3 * chunk.Classes] += chunk.Sum(t1);
-
-        // S2 = Σx sumc_all((w * y))
-        var t6 = scratch.Pixel();
-        t6.Clear();
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var t7 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(w[c], chunk.Target(c), t7);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t6, t7, t6);
-        }
-        sums[2 + 3 * chunk.Classes] += chunk.Sum(t6);
     }
 
     /// <summary>The closed-form backward in one pass of the CPU kernel (see <see cref="BackwardChunk"/>).</summary>
@@ -383,7 +415,7 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
             : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<double>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk) => { if (dense) DenseBackwardChunk(chunk, gradients, w); else BackwardChunk(chunk, gradients, w); });
     }
 
-    /// <summary>One chunk's gradient: the adjoints of the quantities, through the activation, written once.</summary>
+    /// <summary>One chunk's gradient, a vector of pixels at a time: the adjoints of the quantities, through the activation, in registers; the gradient written once.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void BackwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, double[][] gradients, double[] w)
         where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
@@ -394,64 +426,80 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
         var row = chunk.Sample * chunk.Classes;
         var scratch = chunk.Scratch;
         var C = (double)chunk.Classes;
+        var p = scratch.Vectors(chunk.Classes);
+        var dp = scratch.Vectors(chunk.Classes);
+        var dlogp = scratch.Vectors(chunk.Classes);
+        var d = scratch.Vectors(chunk.Classes);
 
-        var p = scratch.PerClass(chunk.Classes);
-        var logp = scratch.PerClass(0);
-        chunk.Softmax(p, logp, withLog: false);
-        var wt = scratch.Pixel();
-        chunk.AtTrueClass(w, wt);
-
-        var dp = scratch.PerClass(chunk.Classes);
+        // The scalars the loop reads, as vectors (a table of one per class where they depend on the class).
+        var k1 = scratch.Vectors(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Fill<T>(dp[c], gP[row + c]);
+            k1[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(w[c]);
         }
-        var t1 = scratch.Pixel();
-        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gTP, row, chunk.Classes), t1);
-        chunk.AddAtTrueClass(dp, t1);
-
-        var dlogp = scratch.PerClass(chunk.Classes);
+        var k2 = scratch.Vectors(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Fill<T>(dlogp[c], gS1[chunk.Sample] * (w[c] * (_label_smoothing / C)));
+            k2[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gTP[row + c]);
         }
-        var t2 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(wt, 1.0 - _label_smoothing, t2);
-        var t3 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS1[chunk.Sample], t2, t3);
-        chunk.AddAtTrueClass(dlogp, t3);
-
-        var d = scratch.PerClass(chunk.Classes);
+        var k3 = scratch.Vectors(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            using var iteration = scratch.Iteration();
-            var t4 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dp[c], p[c], t4);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t4, dlogp[c], d[c]);
+            k3[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gP[row + c]);
+        }
+        var k4 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(1.0 - _label_smoothing);
+        var k5 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS1[chunk.Sample]);
+        var k6 = scratch.Vectors(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            k6[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS1[chunk.Sample] * (w[c] * (_label_smoothing / C)));
         }
 
-        // dL/dz, written once (zero at ignored pixels).
-        var t5 = scratch.Pixel();
-        t5.Clear();
-        for (var c = 0; c < chunk.Classes; c++)
+        for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
         {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t5, d[c], t5);
-        }
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var gradient = chunk.Gradient(c);
-            var t6 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], t5, t6);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(d[c], t6, gradient);
-            if (!chunk.Valid.IsEmpty)
+            var valid = chunk.ValidAt(i);
+            var classOf = chunk.ClassAt(i);
+            chunk.SoftmaxAt(i, p, default);
+            var wt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, k1);
+
+            var v1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, k2);
+            for (var c = 0; c < chunk.Classes; c++)
             {
-                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);
+                var v2 = k3[c] + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(classOf, c, v1);
+                dp[c] = v2;
+            }
+
+            var v3 = wt * k4;
+            var v4 = k5 * v3;
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v5 = k6[c] + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(classOf, c, v4);
+                dlogp[c] = v5;
+            }
+
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v6 = dp[c] * p[c];
+                var v7 = v6 + dlogp[c];
+                d[c] = v7;
+            }
+
+            var v8 = global::System.Numerics.Vector<T>.Zero;
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                v8 += d[c];
+            }
+            // dL/dz, written once (zero at ignored pixels).
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v9 = p[c] * v8;
+                var v10 = d[c] - v9;
+                chunk.SetGradient(c, i, v10 * valid);
             }
         }
     }
 
-    /// <summary>One chunk's gradient against a dense target: the adjoints of the quantities, through the activation, written once.</summary>
+    /// <summary>One chunk's gradient against a dense target, a vector of pixels at a time: the adjoints of the quantities, through the activation, in registers; the gradient written once.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void DenseBackwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, double[][] gradients, double[] w)
         where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
@@ -462,49 +510,70 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
         var row = chunk.Sample * chunk.Classes;
         var scratch = chunk.Scratch;
         var C = (double)chunk.Classes;
+        var p = scratch.Vectors(chunk.Classes);
+        var dp = scratch.Vectors(chunk.Classes);
+        var dlogp = scratch.Vectors(chunk.Classes);
+        var d = scratch.Vectors(chunk.Classes);
 
-        var p = scratch.PerClass(chunk.Classes);
-        var logp = scratch.PerClass(0);
-        chunk.Softmax(p, logp, withLog: false);
-
-        var dp = scratch.PerClass(chunk.Classes);
+        // The scalars the loop reads, as vectors (a table of one per class where they depend on the class).
+        var k1 = scratch.Vectors(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.MultiplyAdd<T>(chunk.Target(c), gTP[row + c], gP[row + c], dp[c]);
+            k1[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gTP[row + c]);
+        }
+        var k2 = scratch.Vectors(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            k2[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gP[row + c]);
+        }
+        var k3 = scratch.Vectors(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            k3[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS1[chunk.Sample] * (w[c] * (1.0 - _label_smoothing)));
+        }
+        var k4 = scratch.Vectors(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            k4[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS1[chunk.Sample] * (w[c] * (_label_smoothing / C)));
         }
 
-        var dlogp = scratch.PerClass(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
+        for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
         {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.MultiplyAdd<T>(chunk.Target(c), gS1[chunk.Sample] * (w[c] * (1.0 - _label_smoothing)), gS1[chunk.Sample] * (w[c] * (_label_smoothing / C)), dlogp[c]);
-        }
+            var valid = chunk.ValidAt(i);
+            chunk.SoftmaxAt(i, p, default);
 
-        var d = scratch.PerClass(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var t1 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dp[c], p[c], t1);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t1, dlogp[c], d[c]);
-        }
-
-        // dL/dz, written once (zero at ignored pixels).
-        var t2 = scratch.Pixel();
-        t2.Clear();
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t2, d[c], t2);
-        }
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var gradient = chunk.Gradient(c);
-            var t3 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], t2, t3);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(d[c], t3, gradient);
-            if (!chunk.Valid.IsEmpty)
+            for (var c = 0; c < chunk.Classes; c++)
             {
-                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);
+                var v1 = k1[c] * chunk.TargetAt(c, i);
+                var v2 = v1 + k2[c];
+                dp[c] = v2;
+            }
+
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v3 = k3[c] * chunk.TargetAt(c, i);
+                var v4 = k4[c] + v3;
+                dlogp[c] = v4;
+            }
+
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v5 = dp[c] * p[c];
+                var v6 = v5 + dlogp[c];
+                d[c] = v6;
+            }
+
+            var v7 = global::System.Numerics.Vector<T>.Zero;
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                v7 += d[c];
+            }
+            // dL/dz, written once (zero at ignored pixels).
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v8 = p[c] * v7;
+                var v9 = d[c] - v8;
+                chunk.SetGradient(c, i, v9 * valid);
             }
         }
     }

@@ -270,175 +270,168 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
         return new Statistics(V: values[0], TP: values[1], P2: values[2], G2: values[3], S1: values[4], S2: values[5], S3: values[6]);
     }
 
-    /// <summary>One chunk's statistics: the activation, then each statistic's pixel sum into <paramref name="sums"/>.</summary>
+    /// <summary>One chunk's statistics, a vector of pixels at a time: the activation and each statistic's pixel value stay in registers; only their running sums are kept.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ForwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, global::System.Span<double> sums)
         where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
     {
         var scratch = chunk.Scratch;
+        var p = scratch.Vectors(chunk.Classes);
+        var pSigmoid = scratch.Vectors(chunk.Classes);
+        var logpSigmoid = scratch.Vectors(chunk.Classes);
+        var log1mpSigmoid = scratch.Vectors(chunk.Classes);
+        var totals = new global::SegLoss.Runtime.Kernels.Statistics.PixelSums<T>(scratch, sums.Length);
 
-        var p = scratch.PerClass(chunk.Classes);
-        var logp = scratch.PerClass(0);
-        chunk.Softmax(p, logp, withLog: false);
-        var pt = scratch.Pixel();
-        chunk.AtTrueClass(p, pt);
+        // The scalars the loop reads, as vectors (a table of one per class where they depend on the class).
+        var k1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(_gamma);
 
-        var pSigmoid = scratch.PerClass(chunk.Classes);
-        var logpSigmoid = scratch.PerClass(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
+        for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
         {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Sigmoid<T>(chunk.Logits(c), pSigmoid[c]);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(chunk.Logits(c), logpSigmoid[c]);
-        }
-        var log1mpSigmoid = scratch.PerClass(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(chunk.Logits(c), log1mpSigmoid[c]);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(log1mpSigmoid[c], log1mpSigmoid[c]);
-        }
-        var logptSigmoid = scratch.Pixel();
-        chunk.AtTrueClass(logpSigmoid, logptSigmoid);
-        var log1mptSigmoid = scratch.Pixel();
-        chunk.LogitsAtTrueClass(log1mptSigmoid);
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(log1mptSigmoid, log1mptSigmoid);
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(log1mptSigmoid, log1mptSigmoid);
+            var valid = chunk.ValidAt(i);
+            var classOf = chunk.ClassAt(i);
+            chunk.SoftmaxAt(i, p, default);
+            var pt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, p);
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                pSigmoid[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
+                logpSigmoid[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(chunk.LogitsAt(c, i));
+            }
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                log1mpSigmoid[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAt(c, i));
+            }
+            var logptSigmoid = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, logpSigmoid);
+            var log1mptSigmoid = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAtTrueClass(classOf, i));
 
-        // V = Σx 1
+            // TP = Σx p * y
+            totals.AddAtClass(1, classOf, chunk.Classes, pt * valid);
+
+            // P2 = Σx p^2
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Pow(p[c], 2.0);
+                totals.Add(1 + chunk.Classes + c, v1 * valid);
+            }
+
+            // G2 = Σx y^2
+            totals.AddAtClass(1 + 2 * chunk.Classes, classOf, chunk.Classes, valid);
+
+            // S1 = Σx exp((gamma * log1mp@sigmoid)) * logp@sigmoid * y
+            var v2 = k1 * log1mptSigmoid;
+            var v3 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v2);
+            var v4 = v3 * logptSigmoid;
+            totals.AddAtClass(1 + 3 * chunk.Classes, classOf, chunk.Classes, v4 * valid);
+
+            // S2 = Σx exp((gamma * logp@sigmoid)) * log1mp@sigmoid
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v5 = k1 * logpSigmoid[c];
+                var v6 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v5);
+                var v7 = v6 * log1mpSigmoid[c];
+                totals.Add(1 + 4 * chunk.Classes + c, v7 * valid);
+            }
+
+            // S3 = Σx exp((gamma * logp@sigmoid)) * log1mp@sigmoid * y
+            var v8 = k1 * logptSigmoid;
+            var v9 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v8);
+            var v10 = v9 * log1mptSigmoid;
+            totals.AddAtClass(1 + 5 * chunk.Classes, classOf, chunk.Classes, v10 * valid);
+
+            totals.Next();
+        }
+
+        totals.AddTo(sums);
+
+        // V = Σx 1 (the same at every pixel)
         sums[0] += (1.0) * chunk.ValidCount;
-
-        // TP = Σx p * y
-        chunk.SumAtTrueClass(pt, sums.Slice(1, chunk.Classes));
-
-        // P2 = Σx p^2
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var t1 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Pow<T>(p[c], 2.0, t1);
-            sums[1 + chunk.Classes + c] += chunk.Sum(t1);
-        }
-
-        // G2 = Σx y^2
-        chunk.CountAtTrueClass(sums.Slice(1 + 2 * chunk.Classes, chunk.Classes), 1.0);
-
-        // S1 = Σx exp((gamma * log1mp@sigmoid)) * logp@sigmoid * y
-        var t2 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mptSigmoid, t2);
-        var t3 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t2, t3);
-        var t4 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t3, logptSigmoid, t4);
-        chunk.SumAtTrueClass(t4, sums.Slice(1 + 3 * chunk.Classes, chunk.Classes));
-
-        // S2 = Σx exp((gamma * logp@sigmoid)) * log1mp@sigmoid
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var t5 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpSigmoid[c], t5);
-            var t6 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t5, t6);
-            sums[1 + 4 * chunk.Classes + c] += chunk.SumProduct(t6, log1mpSigmoid[c]);
-        }
-
-        // S3 = Σx exp((gamma * logp@sigmoid)) * log1mp@sigmoid * y
-        var t7 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logptSigmoid, t7);
-        var t8 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t7, t8);
-        var t9 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t8, log1mptSigmoid, t9);
-        chunk.SumAtTrueClass(t9, sums.Slice(1 + 5 * chunk.Classes, chunk.Classes));
     }
 
-    /// <summary>One chunk's statistics against a dense target (y read per class): the activation, then each statistic's pixel sum.</summary>
+    /// <summary>One chunk's statistics against a dense target (y read per class), a vector of pixels at a time: the activation and each statistic's pixel value stay in registers; only their running sums are kept.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void DenseForwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, global::System.Span<double> sums)
         where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
     {
         var scratch = chunk.Scratch;
+        var p = scratch.Vectors(chunk.Classes);
+        var pSigmoid = scratch.Vectors(chunk.Classes);
+        var logpSigmoid = scratch.Vectors(chunk.Classes);
+        var log1mpSigmoid = scratch.Vectors(chunk.Classes);
+        var totals = new global::SegLoss.Runtime.Kernels.Statistics.PixelSums<T>(scratch, sums.Length);
 
-        var p = scratch.PerClass(chunk.Classes);
-        var logp = scratch.PerClass(0);
-        chunk.Softmax(p, logp, withLog: false);
+        // The scalars the loop reads, as vectors (a table of one per class where they depend on the class).
+        var k1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(_gamma);
 
-        var pSigmoid = scratch.PerClass(chunk.Classes);
-        var logpSigmoid = scratch.PerClass(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
+        for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
         {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Sigmoid<T>(chunk.Logits(c), pSigmoid[c]);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(chunk.Logits(c), logpSigmoid[c]);
-        }
-        var log1mpSigmoid = scratch.PerClass(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(chunk.Logits(c), log1mpSigmoid[c]);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(log1mpSigmoid[c], log1mpSigmoid[c]);
+            var valid = chunk.ValidAt(i);
+            chunk.SoftmaxAt(i, p, default);
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                pSigmoid[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
+                logpSigmoid[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(chunk.LogitsAt(c, i));
+            }
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                log1mpSigmoid[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAt(c, i));
+            }
+
+            // TP = Σx p * y
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v1 = p[c] * chunk.TargetAt(c, i);
+                totals.Add(1 + c, v1 * valid);
+            }
+
+            // P2 = Σx p^2
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v2 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Pow(p[c], 2.0);
+                totals.Add(1 + chunk.Classes + c, v2 * valid);
+            }
+
+            // G2 = Σx y^2
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v3 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Pow(chunk.TargetAt(c, i), 2.0);
+                totals.Add(1 + 2 * chunk.Classes + c, v3 * valid);
+            }
+
+            // S1 = Σx exp((gamma * log1mp@sigmoid)) * logp@sigmoid * y
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v4 = k1 * log1mpSigmoid[c];
+                var v5 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v4);
+                var v6 = v5 * logpSigmoid[c];
+                var v7 = v6 * chunk.TargetAt(c, i);
+                totals.Add(1 + 3 * chunk.Classes + c, v7 * valid);
+            }
+
+            // S2 = Σx exp((gamma * logp@sigmoid)) * log1mp@sigmoid
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v8 = k1 * logpSigmoid[c];
+                var v9 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v8);
+                var v10 = v9 * log1mpSigmoid[c];
+                totals.Add(1 + 4 * chunk.Classes + c, v10 * valid);
+            }
+
+            // S3 = Σx exp((gamma * logp@sigmoid)) * log1mp@sigmoid * y
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v11 = k1 * logpSigmoid[c];
+                var v12 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v11);
+                var v13 = v12 * log1mpSigmoid[c];
+                var v14 = v13 * chunk.TargetAt(c, i);
+                totals.Add(1 + 5 * chunk.Classes + c, v14 * valid);
+            }
+
+            totals.Next();
         }
 
-        // V = Σx 1
+        totals.AddTo(sums);
+
+        // V = Σx 1 (the same at every pixel)
         sums[0] += (1.0) * chunk.ValidCount;
-
-        // TP = Σx p * y
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            sums[1 + c] += chunk.SumProduct(p[c], chunk.Target(c));
-        }
-
-        // P2 = Σx p^2
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var t1 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Pow<T>(p[c], 2.0, t1);
-            sums[1 + chunk.Classes + c] += chunk.Sum(t1);
-        }
-
-        // G2 = Σx y^2
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var t2 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Pow<T>(chunk.Target(c), 2.0, t2);
-            sums[1 + 2 * chunk.Classes + c] += chunk.Sum(t2);
-        }
-
-        // S1 = Σx exp((gamma * log1mp@sigmoid)) * logp@sigmoid * y
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var t3 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mpSigmoid[c], t3);
-            var t4 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t3, t4);
-            var t5 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t4, logpSigmoid[c], t5);
-            sums[1 + 3 * chunk.Classes + c] += chunk.SumProduct(t5, chunk.Target(c));
-        }
-
-        // S2 = Σx exp((gamma * logp@sigmoid)) * log1mp@sigmoid
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var t6 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpSigmoid[c], t6);
-            var t7 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t6, t7);
-            sums[1 + 4 * chunk.Classes + c] += chunk.SumProduct(t7, log1mpSigmoid[c]);
-        }
-
-        // S3 = Σx exp((gamma * logp@sigmoid)) * log1mp@sigmoid * y
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var t8 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpSigmoid[c], t8);
-            var t9 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t8, t9);
-            var t10 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t9, log1mpSigmoid[c], t10);
-            sums[1 + 5 * chunk.Classes + c] += chunk.SumProduct(t10, chunk.Target(c));
-        }
     }
 
     /// <summary>The closed-form backward in one pass of the CPU kernel (see <see cref="BackwardChunk"/>).</summary>
@@ -451,7 +444,7 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
             : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<double>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk) => { if (dense) DenseBackwardChunk(chunk, gradients); else BackwardChunk(chunk, gradients); });
     }
 
-    /// <summary>One chunk's gradient: the adjoints of the quantities, through the activation, written once.</summary>
+    /// <summary>One chunk's gradient, a vector of pixels at a time: the adjoints of the quantities, through the activation, in registers; the gradient written once.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void BackwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, double[][] gradients)
         where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
@@ -464,163 +457,137 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
         var row = chunk.Sample * chunk.Classes;
         var scratch = chunk.Scratch;
         var C = (double)chunk.Classes;
+        var p = scratch.Vectors(chunk.Classes);
+        var pSigmoid = scratch.Vectors(chunk.Classes);
+        var logpSigmoid = scratch.Vectors(chunk.Classes);
+        var log1mpSigmoid = scratch.Vectors(chunk.Classes);
+        var dp = scratch.Vectors(chunk.Classes);
+        var d = scratch.Vectors(chunk.Classes);
+        var dlogpSigmoid = scratch.Vectors(chunk.Classes);
+        var dlog1mpSigmoid = scratch.Vectors(chunk.Classes);
 
-        var p = scratch.PerClass(chunk.Classes);
-        var logp = scratch.PerClass(0);
-        chunk.Softmax(p, logp, withLog: false);
+        // The scalars the loop reads, as vectors (a table of one per class where they depend on the class).
+        var k1 = scratch.Vectors(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            k1[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gTP[row + c]);
+        }
+        var k2 = scratch.Vectors(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            k2[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gP2[row + c]);
+        }
+        var k3 = scratch.Vectors(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            k3[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS1[row + c]);
+        }
+        var k4 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(_gamma);
+        var k5 = scratch.Vectors(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            k5[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS3[row + c]);
+        }
+        var k6 = scratch.Vectors(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            k6[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS2[row + c]);
+        }
+        var k7 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(1.0);
 
-        var pSigmoid = scratch.PerClass(chunk.Classes);
-        var logpSigmoid = scratch.PerClass(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
+        for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
         {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Sigmoid<T>(chunk.Logits(c), pSigmoid[c]);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(chunk.Logits(c), logpSigmoid[c]);
-        }
-        var log1mpSigmoid = scratch.PerClass(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(chunk.Logits(c), log1mpSigmoid[c]);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(log1mpSigmoid[c], log1mpSigmoid[c]);
-        }
-        var ptSigmoid = scratch.Pixel();
-        chunk.AtTrueClass(pSigmoid, ptSigmoid);
-        var logptSigmoid = scratch.Pixel();
-        chunk.AtTrueClass(logpSigmoid, logptSigmoid);
-        var log1mptSigmoid = scratch.Pixel();
-        chunk.LogitsAtTrueClass(log1mptSigmoid);
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(log1mptSigmoid, log1mptSigmoid);
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(log1mptSigmoid, log1mptSigmoid);
-
-        var dp = scratch.PerClass(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var t1 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.PowDerivative<T>(p[c], 2.0, t1);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gP2[row + c], t1, dp[c]);
-        }
-        var t2 = scratch.Pixel();
-        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gTP, row, chunk.Classes), t2);
-        chunk.AddAtTrueClass(dp, t2);
-
-        var d = scratch.PerClass(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dp[c], p[c], d[c]);
-        }
-
-        var dlogpSigmoid = scratch.PerClass(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var t3 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS2[row + c], log1mpSigmoid[c], t3);
-            var t4 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpSigmoid[c], t4);
-            var t5 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t4, t5);
-            var t6 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t3, t5, t6);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t6, _gamma, dlogpSigmoid[c]);
-        }
-        var t7 = scratch.Pixel();
-        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS1, row, chunk.Classes), t7);
-        var t8 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mptSigmoid, t8);
-        var t9 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t8, t9);
-        var t10 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t7, t9, t10);
-        var t11 = scratch.Pixel();
-        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS3, row, chunk.Classes), t11);
-        var t12 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t11, log1mptSigmoid, t12);
-        var t13 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logptSigmoid, t13);
-        var t14 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t13, t14);
-        var t15 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t12, t14, t15);
-        var t16 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t15, _gamma, t16);
-        var t17 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t10, t16, t17);
-        chunk.AddAtTrueClass(dlogpSigmoid, t17);
-
-        var dlog1mpSigmoid = scratch.PerClass(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var t18 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpSigmoid[c], t18);
-            var t19 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t18, t19);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS2[row + c], t19, dlog1mpSigmoid[c]);
-        }
-
-        // dL/dz, written once (zero at ignored pixels).
-        var t20 = scratch.Pixel();
-        t20.Clear();
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t20, d[c], t20);
-        }
-        var t21 = scratch.Pixel();
-        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS1, row, chunk.Classes), t21);
-        var t22 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t21, logptSigmoid, t22);
-        var t23 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mptSigmoid, t23);
-        var t24 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t23, t24);
-        var t25 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t22, t24, t25);
-        var t26 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t25, _gamma, t26);
-        var t27 = scratch.Pixel();
-        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS3, row, chunk.Classes), t27);
-        var t28 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logptSigmoid, t28);
-        var t29 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t28, t29);
-        var t30 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t27, t29, t30);
-        var t31 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t26, t30, t31);
-        var t32 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t31, ptSigmoid, t32);
-        var t33 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(t32, t33);
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var gradient = chunk.Gradient(c);
-            var t34 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], t20, t34);
-            var t35 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(d[c], t34, t35);
-            var t36 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(1.0, pSigmoid[c], t36);
-            var t37 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dlogpSigmoid[c], t36, t37);
-            var t38 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t35, t37, t38);
-            var t39 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dlog1mpSigmoid[c], pSigmoid[c], t39);
-            var t40 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(t38, t39, t40);
-            var t41 = scratch.Pixel();
-            t41.Clear();
-            chunk.AddWhereClass(c, t41, t33);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t40, t41, gradient);
-            if (!chunk.Valid.IsEmpty)
+            var valid = chunk.ValidAt(i);
+            var classOf = chunk.ClassAt(i);
+            chunk.SoftmaxAt(i, p, default);
+            for (var c = 0; c < chunk.Classes; c++)
             {
-                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);
+                pSigmoid[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
+                logpSigmoid[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(chunk.LogitsAt(c, i));
+            }
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                log1mpSigmoid[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAt(c, i));
+            }
+            var ptSigmoid = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, pSigmoid);
+            var logptSigmoid = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, logpSigmoid);
+            var log1mptSigmoid = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAtTrueClass(classOf, i));
+
+            var v1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, k1);
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v2 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.PowDerivative(p[c], 2.0);
+                var v3 = k2[c] * v2;
+                var v4 = v3 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(classOf, c, v1);
+                dp[c] = v4;
+            }
+
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v5 = dp[c] * p[c];
+                d[c] = v5;
+            }
+
+            var v6 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, k3);
+            var v7 = k4 * log1mptSigmoid;
+            var v8 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v7);
+            var v9 = v6 * v8;
+            var v10 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, k5);
+            var v11 = v10 * log1mptSigmoid;
+            var v12 = k4 * logptSigmoid;
+            var v13 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v12);
+            var v14 = v11 * v13;
+            var v15 = v14 * k4;
+            var v16 = v9 + v15;
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v17 = k6[c] * log1mpSigmoid[c];
+                var v18 = k4 * logpSigmoid[c];
+                var v19 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v18);
+                var v20 = v17 * v19;
+                var v21 = v20 * k4;
+                var v22 = v21 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(classOf, c, v16);
+                dlogpSigmoid[c] = v22;
+            }
+
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v23 = k4 * logpSigmoid[c];
+                var v24 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v23);
+                var v25 = k6[c] * v24;
+                dlog1mpSigmoid[c] = v25;
+            }
+
+            var v26 = global::System.Numerics.Vector<T>.Zero;
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                v26 += d[c];
+            }
+            var v27 = v6 * logptSigmoid;
+            var v28 = v27 * v8;
+            var v29 = v28 * k4;
+            var v30 = v10 * v13;
+            var v31 = v29 + v30;
+            var v32 = v31 * ptSigmoid;
+            var v33 = -v32;
+            // dL/dz, written once (zero at ignored pixels).
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v34 = p[c] * v26;
+                var v35 = d[c] - v34;
+                var v36 = k7 - pSigmoid[c];
+                var v37 = dlogpSigmoid[c] * v36;
+                var v38 = v35 + v37;
+                var v39 = dlog1mpSigmoid[c] * pSigmoid[c];
+                var v40 = v38 - v39;
+                var v41 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(classOf, c, v33);
+                var v42 = v40 + v41;
+                chunk.SetGradient(c, i, v42 * valid);
             }
         }
     }
 
-    /// <summary>One chunk's gradient against a dense target: the adjoints of the quantities, through the activation, written once.</summary>
+    /// <summary>One chunk's gradient against a dense target, a vector of pixels at a time: the adjoints of the quantities, through the activation, in registers; the gradient written once.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void DenseBackwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, double[][] gradients)
         where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
@@ -633,145 +600,131 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
         var row = chunk.Sample * chunk.Classes;
         var scratch = chunk.Scratch;
         var C = (double)chunk.Classes;
+        var p = scratch.Vectors(chunk.Classes);
+        var pSigmoid = scratch.Vectors(chunk.Classes);
+        var logpSigmoid = scratch.Vectors(chunk.Classes);
+        var log1mpSigmoid = scratch.Vectors(chunk.Classes);
+        var dp = scratch.Vectors(chunk.Classes);
+        var d = scratch.Vectors(chunk.Classes);
+        var dlogpSigmoid = scratch.Vectors(chunk.Classes);
+        var dlog1mpSigmoid = scratch.Vectors(chunk.Classes);
 
-        var p = scratch.PerClass(chunk.Classes);
-        var logp = scratch.PerClass(0);
-        chunk.Softmax(p, logp, withLog: false);
+        // The scalars the loop reads, as vectors (a table of one per class where they depend on the class).
+        var k1 = scratch.Vectors(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            k1[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gTP[row + c]);
+        }
+        var k2 = scratch.Vectors(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            k2[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gP2[row + c]);
+        }
+        var k3 = scratch.Vectors(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            k3[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS1[row + c]);
+        }
+        var k4 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(_gamma);
+        var k5 = scratch.Vectors(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            k5[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS2[row + c]);
+        }
+        var k6 = scratch.Vectors(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            k6[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS3[row + c]);
+        }
+        var k7 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(1.0);
 
-        var pSigmoid = scratch.PerClass(chunk.Classes);
-        var logpSigmoid = scratch.PerClass(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
+        for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
         {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Sigmoid<T>(chunk.Logits(c), pSigmoid[c]);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(chunk.Logits(c), logpSigmoid[c]);
-        }
-        var log1mpSigmoid = scratch.PerClass(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(chunk.Logits(c), log1mpSigmoid[c]);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(log1mpSigmoid[c], log1mpSigmoid[c]);
-        }
-
-        var dp = scratch.PerClass(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var t1 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gTP[row + c], chunk.Target(c), t1);
-            var t2 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.PowDerivative<T>(p[c], 2.0, t2);
-            var t3 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gP2[row + c], t2, t3);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t1, t3, dp[c]);
-        }
-
-        var d = scratch.PerClass(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dp[c], p[c], d[c]);
-        }
-
-        var dlogpSigmoid = scratch.PerClass(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var t4 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS1[row + c], chunk.Target(c), t4);
-            var t5 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mpSigmoid[c], t5);
-            var t6 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t5, t6);
-            var t7 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t4, t6, t7);
-            var t8 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS2[row + c], log1mpSigmoid[c], t8);
-            var t9 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpSigmoid[c], t9);
-            var t10 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t9, t10);
-            var t11 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t8, t10, t11);
-            var t12 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t11, _gamma, t12);
-            var t13 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t7, t12, t13);
-            var t14 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS3[row + c], chunk.Target(c), t14);
-            var t15 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t14, log1mpSigmoid[c], t15);
-            var t16 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpSigmoid[c], t16);
-            var t17 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t16, t17);
-            var t18 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t15, t17, t18);
-            var t19 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t18, _gamma, t19);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t13, t19, dlogpSigmoid[c]);
-        }
-
-        var dlog1mpSigmoid = scratch.PerClass(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var t20 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS1[row + c], chunk.Target(c), t20);
-            var t21 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t20, logpSigmoid[c], t21);
-            var t22 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mpSigmoid[c], t22);
-            var t23 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t22, t23);
-            var t24 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t21, t23, t24);
-            var t25 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t24, _gamma, t25);
-            var t26 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpSigmoid[c], t26);
-            var t27 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t26, t27);
-            var t28 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS2[row + c], t27, t28);
-            var t29 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t25, t28, t29);
-            var t30 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS3[row + c], chunk.Target(c), t30);
-            var t31 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpSigmoid[c], t31);
-            var t32 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t31, t32);
-            var t33 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t30, t32, t33);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t29, t33, dlog1mpSigmoid[c]);
-        }
-
-        // dL/dz, written once (zero at ignored pixels).
-        var t34 = scratch.Pixel();
-        t34.Clear();
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t34, d[c], t34);
-        }
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var gradient = chunk.Gradient(c);
-            var t35 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], t34, t35);
-            var t36 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(d[c], t35, t36);
-            var t37 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(1.0, pSigmoid[c], t37);
-            var t38 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dlogpSigmoid[c], t37, t38);
-            var t39 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t36, t38, t39);
-            var t40 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dlog1mpSigmoid[c], pSigmoid[c], t40);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(t39, t40, gradient);
-            if (!chunk.Valid.IsEmpty)
+            var valid = chunk.ValidAt(i);
+            chunk.SoftmaxAt(i, p, default);
+            for (var c = 0; c < chunk.Classes; c++)
             {
-                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);
+                pSigmoid[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
+                logpSigmoid[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(chunk.LogitsAt(c, i));
+            }
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                log1mpSigmoid[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAt(c, i));
+            }
+
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v1 = k1[c] * chunk.TargetAt(c, i);
+                var v2 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.PowDerivative(p[c], 2.0);
+                var v3 = k2[c] * v2;
+                var v4 = v1 + v3;
+                dp[c] = v4;
+            }
+
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v5 = dp[c] * p[c];
+                d[c] = v5;
+            }
+
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v6 = k3[c] * chunk.TargetAt(c, i);
+                var v7 = k4 * log1mpSigmoid[c];
+                var v8 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v7);
+                var v9 = v6 * v8;
+                var v10 = k5[c] * log1mpSigmoid[c];
+                var v11 = k4 * logpSigmoid[c];
+                var v12 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v11);
+                var v13 = v10 * v12;
+                var v14 = v13 * k4;
+                var v15 = v9 + v14;
+                var v16 = k6[c] * chunk.TargetAt(c, i);
+                var v17 = v16 * log1mpSigmoid[c];
+                var v18 = k4 * logpSigmoid[c];
+                var v19 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v18);
+                var v20 = v17 * v19;
+                var v21 = v20 * k4;
+                var v22 = v15 + v21;
+                dlogpSigmoid[c] = v22;
+            }
+
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v23 = k3[c] * chunk.TargetAt(c, i);
+                var v24 = v23 * logpSigmoid[c];
+                var v25 = k4 * log1mpSigmoid[c];
+                var v26 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v25);
+                var v27 = v24 * v26;
+                var v28 = v27 * k4;
+                var v29 = k4 * logpSigmoid[c];
+                var v30 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v29);
+                var v31 = k5[c] * v30;
+                var v32 = v28 + v31;
+                var v33 = k6[c] * chunk.TargetAt(c, i);
+                var v34 = k4 * logpSigmoid[c];
+                var v35 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v34);
+                var v36 = v33 * v35;
+                var v37 = v32 + v36;
+                dlog1mpSigmoid[c] = v37;
+            }
+
+            var v38 = global::System.Numerics.Vector<T>.Zero;
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                v38 += d[c];
+            }
+            // dL/dz, written once (zero at ignored pixels).
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v39 = p[c] * v38;
+                var v40 = d[c] - v39;
+                var v41 = k7 - pSigmoid[c];
+                var v42 = dlogpSigmoid[c] * v41;
+                var v43 = v40 + v42;
+                var v44 = dlog1mpSigmoid[c] * pSigmoid[c];
+                var v45 = v43 - v44;
+                chunk.SetGradient(c, i, v45 * valid);
             }
         }
     }

@@ -212,126 +212,129 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
         return new Statistics(V: values[0], S1: values[1], S2: values[2], S3: values[3]);
     }
 
-    /// <summary>One chunk's statistics: the activation, then each statistic's pixel sum into <paramref name="sums"/>.</summary>
+    /// <summary>One chunk's statistics, a vector of pixels at a time: the activation and each statistic's pixel value stay in registers; only their running sums are kept.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ForwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, global::System.Span<double> sums)
         where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
     {
         var scratch = chunk.Scratch;
+        var p = scratch.Vectors(chunk.Classes);
+        var logp = scratch.Vectors(chunk.Classes);
+        var log1mp = scratch.Vectors(chunk.Classes);
+        var totals = new global::SegLoss.Runtime.Kernels.Statistics.PixelSums<T>(scratch, sums.Length);
 
-        var p = scratch.PerClass(chunk.Classes);
-        var logp = scratch.PerClass(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Sigmoid<T>(chunk.Logits(c), p[c]);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(chunk.Logits(c), logp[c]);
-        }
-        var log1mp = scratch.PerClass(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(chunk.Logits(c), log1mp[c]);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(log1mp[c], log1mp[c]);
-        }
-        var logpt = scratch.Pixel();
-        chunk.AtTrueClass(logp, logpt);
-        var log1mpt = scratch.Pixel();
-        chunk.LogitsAtTrueClass(log1mpt);
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(log1mpt, log1mpt);
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(log1mpt, log1mpt);
+        // The scalars the loop reads, as vectors (a table of one per class where they depend on the class).
+        var k1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(_gamma);
 
-        // V = Σx 1
+        for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
+        {
+            var valid = chunk.ValidAt(i);
+            var classOf = chunk.ClassAt(i);
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                p[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
+                logp[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(chunk.LogitsAt(c, i));
+            }
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                log1mp[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAt(c, i));
+            }
+            var logpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, logp);
+            var log1mpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAtTrueClass(classOf, i));
+
+            // S1 = Σx exp((gamma * log1mp)) * logp * y
+            var v1 = k1 * log1mpt;
+            var v2 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v1);
+            var v3 = v2 * logpt;
+            totals.AddAtClass(1, classOf, chunk.Classes, v3 * valid);
+
+            // S2 = Σx exp((gamma * logp)) * log1mp
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v4 = k1 * logp[c];
+                var v5 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v4);
+                var v6 = v5 * log1mp[c];
+                totals.Add(1 + chunk.Classes + c, v6 * valid);
+            }
+
+            // S3 = Σx exp((gamma * logp)) * log1mp * y
+            var v7 = k1 * logpt;
+            var v8 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v7);
+            var v9 = v8 * log1mpt;
+            totals.AddAtClass(1 + 2 * chunk.Classes, classOf, chunk.Classes, v9 * valid);
+
+            totals.Next();
+        }
+
+        totals.AddTo(sums);
+
+        // V = Σx 1 (the same at every pixel)
         sums[0] += (1.0) * chunk.ValidCount;
-
-        // S1 = Σx exp((gamma * log1mp)) * logp * y
-        var t1 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mpt, t1);
-        var t2 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t1, t2);
-        var t3 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t2, logpt, t3);
-        chunk.SumAtTrueClass(t3, sums.Slice(1, chunk.Classes));
-
-        // S2 = Σx exp((gamma * logp)) * log1mp
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var t4 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logp[c], t4);
-            var t5 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t4, t5);
-            sums[1 + chunk.Classes + c] += chunk.SumProduct(t5, log1mp[c]);
-        }
-
-        // S3 = Σx exp((gamma * logp)) * log1mp * y
-        var t6 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpt, t6);
-        var t7 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t6, t7);
-        var t8 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t7, log1mpt, t8);
-        chunk.SumAtTrueClass(t8, sums.Slice(1 + 2 * chunk.Classes, chunk.Classes));
     }
 
-    /// <summary>One chunk's statistics against a dense target (y read per class): the activation, then each statistic's pixel sum.</summary>
+    /// <summary>One chunk's statistics against a dense target (y read per class), a vector of pixels at a time: the activation and each statistic's pixel value stay in registers; only their running sums are kept.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void DenseForwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, global::System.Span<double> sums)
         where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
     {
         var scratch = chunk.Scratch;
+        var p = scratch.Vectors(chunk.Classes);
+        var logp = scratch.Vectors(chunk.Classes);
+        var log1mp = scratch.Vectors(chunk.Classes);
+        var totals = new global::SegLoss.Runtime.Kernels.Statistics.PixelSums<T>(scratch, sums.Length);
 
-        var p = scratch.PerClass(chunk.Classes);
-        var logp = scratch.PerClass(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
+        // The scalars the loop reads, as vectors (a table of one per class where they depend on the class).
+        var k1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(_gamma);
+
+        for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
         {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Sigmoid<T>(chunk.Logits(c), p[c]);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(chunk.Logits(c), logp[c]);
-        }
-        var log1mp = scratch.PerClass(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(chunk.Logits(c), log1mp[c]);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(log1mp[c], log1mp[c]);
+            var valid = chunk.ValidAt(i);
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                p[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
+                logp[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(chunk.LogitsAt(c, i));
+            }
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                log1mp[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAt(c, i));
+            }
+
+            // S1 = Σx exp((gamma * log1mp)) * logp * y
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v1 = k1 * log1mp[c];
+                var v2 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v1);
+                var v3 = v2 * logp[c];
+                var v4 = v3 * chunk.TargetAt(c, i);
+                totals.Add(1 + c, v4 * valid);
+            }
+
+            // S2 = Σx exp((gamma * logp)) * log1mp
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v5 = k1 * logp[c];
+                var v6 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v5);
+                var v7 = v6 * log1mp[c];
+                totals.Add(1 + chunk.Classes + c, v7 * valid);
+            }
+
+            // S3 = Σx exp((gamma * logp)) * log1mp * y
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v8 = k1 * logp[c];
+                var v9 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v8);
+                var v10 = v9 * log1mp[c];
+                var v11 = v10 * chunk.TargetAt(c, i);
+                totals.Add(1 + 2 * chunk.Classes + c, v11 * valid);
+            }
+
+            totals.Next();
         }
 
-        // V = Σx 1
+        totals.AddTo(sums);
+
+        // V = Σx 1 (the same at every pixel)
         sums[0] += (1.0) * chunk.ValidCount;
-
-        // S1 = Σx exp((gamma * log1mp)) * logp * y
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var t1 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mp[c], t1);
-            var t2 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t1, t2);
-            var t3 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t2, logp[c], t3);
-            sums[1 + c] += chunk.SumProduct(t3, chunk.Target(c));
-        }
-
-        // S2 = Σx exp((gamma * logp)) * log1mp
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var t4 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logp[c], t4);
-            var t5 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t4, t5);
-            sums[1 + chunk.Classes + c] += chunk.SumProduct(t5, log1mp[c]);
-        }
-
-        // S3 = Σx exp((gamma * logp)) * log1mp * y
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var t6 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logp[c], t6);
-            var t7 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t6, t7);
-            var t8 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t7, log1mp[c], t8);
-            sums[1 + 2 * chunk.Classes + c] += chunk.SumProduct(t8, chunk.Target(c));
-        }
     }
 
     /// <summary>The closed-form backward in one pass of the CPU kernel (see <see cref="BackwardChunk"/>).</summary>
@@ -344,7 +347,7 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
             : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<double>(batch, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk) => { if (dense) DenseBackwardChunk(chunk, gradients); else BackwardChunk(chunk, gradients); });
     }
 
-    /// <summary>One chunk's gradient: the adjoints of the quantities, through the activation, written once.</summary>
+    /// <summary>One chunk's gradient, a vector of pixels at a time: the adjoints of the quantities, through the activation, in registers; the gradient written once.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void BackwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, double[][] gradients)
         where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
@@ -354,129 +357,100 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
         var gS3 = gradients[2];
         var row = chunk.Sample * chunk.Classes;
         var scratch = chunk.Scratch;
+        var p = scratch.Vectors(chunk.Classes);
+        var logp = scratch.Vectors(chunk.Classes);
+        var log1mp = scratch.Vectors(chunk.Classes);
+        var dlogp = scratch.Vectors(chunk.Classes);
+        var dlog1mp = scratch.Vectors(chunk.Classes);
 
-        var p = scratch.PerClass(chunk.Classes);
-        var logp = scratch.PerClass(chunk.Classes);
+        // The scalars the loop reads, as vectors (a table of one per class where they depend on the class).
+        var k1 = scratch.Vectors(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Sigmoid<T>(chunk.Logits(c), p[c]);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(chunk.Logits(c), logp[c]);
+            k1[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS1[row + c]);
         }
-        var log1mp = scratch.PerClass(chunk.Classes);
+        var k2 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(_gamma);
+        var k3 = scratch.Vectors(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(chunk.Logits(c), log1mp[c]);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(log1mp[c], log1mp[c]);
+            k3[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS3[row + c]);
         }
-        var pt = scratch.Pixel();
-        chunk.AtTrueClass(p, pt);
-        var logpt = scratch.Pixel();
-        chunk.AtTrueClass(logp, logpt);
-        var log1mpt = scratch.Pixel();
-        chunk.LogitsAtTrueClass(log1mpt);
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(log1mpt, log1mpt);
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(log1mpt, log1mpt);
+        var k4 = scratch.Vectors(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            k4[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS2[row + c]);
+        }
+        var k5 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(1.0);
 
-        var dlogp = scratch.PerClass(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
+        for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
         {
-            using var iteration = scratch.Iteration();
-            var t1 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS2[row + c], log1mp[c], t1);
-            var t2 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logp[c], t2);
-            var t3 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t2, t3);
-            var t4 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t1, t3, t4);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t4, _gamma, dlogp[c]);
-        }
-        var t5 = scratch.Pixel();
-        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS1, row, chunk.Classes), t5);
-        var t6 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mpt, t6);
-        var t7 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t6, t7);
-        var t8 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t5, t7, t8);
-        var t9 = scratch.Pixel();
-        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS3, row, chunk.Classes), t9);
-        var t10 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t9, log1mpt, t10);
-        var t11 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpt, t11);
-        var t12 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t11, t12);
-        var t13 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t10, t12, t13);
-        var t14 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t13, _gamma, t14);
-        var t15 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t8, t14, t15);
-        chunk.AddAtTrueClass(dlogp, t15);
-
-        var dlog1mp = scratch.PerClass(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var t16 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logp[c], t16);
-            var t17 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t16, t17);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS2[row + c], t17, dlog1mp[c]);
-        }
-
-        // dL/dz, written once (zero at ignored pixels).
-        var t18 = scratch.Pixel();
-        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS1, row, chunk.Classes), t18);
-        var t19 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t18, logpt, t19);
-        var t20 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mpt, t20);
-        var t21 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t20, t21);
-        var t22 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t19, t21, t22);
-        var t23 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t22, _gamma, t23);
-        var t24 = scratch.Pixel();
-        chunk.AtTrueClass(new global::System.ReadOnlySpan<double>(gS3, row, chunk.Classes), t24);
-        var t25 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logpt, t25);
-        var t26 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t25, t26);
-        var t27 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t24, t26, t27);
-        var t28 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t23, t27, t28);
-        var t29 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t28, pt, t29);
-        var t30 = scratch.Pixel();
-        global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(t29, t30);
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var gradient = chunk.Gradient(c);
-            var t31 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(1.0, p[c], t31);
-            var t32 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dlogp[c], t31, t32);
-            var t33 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dlog1mp[c], p[c], t33);
-            var t34 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(t32, t33, t34);
-            var t35 = scratch.Pixel();
-            t35.Clear();
-            chunk.AddWhereClass(c, t35, t30);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t34, t35, gradient);
-            if (!chunk.Valid.IsEmpty)
+            var valid = chunk.ValidAt(i);
+            var classOf = chunk.ClassAt(i);
+            for (var c = 0; c < chunk.Classes; c++)
             {
-                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);
+                p[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
+                logp[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(chunk.LogitsAt(c, i));
+            }
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                log1mp[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAt(c, i));
+            }
+            var pt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, p);
+            var logpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, logp);
+            var log1mpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAtTrueClass(classOf, i));
+
+            var v1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, k1);
+            var v2 = k2 * log1mpt;
+            var v3 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v2);
+            var v4 = v1 * v3;
+            var v5 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, k3);
+            var v6 = v5 * log1mpt;
+            var v7 = k2 * logpt;
+            var v8 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v7);
+            var v9 = v6 * v8;
+            var v10 = v9 * k2;
+            var v11 = v4 + v10;
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v12 = k4[c] * log1mp[c];
+                var v13 = k2 * logp[c];
+                var v14 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v13);
+                var v15 = v12 * v14;
+                var v16 = v15 * k2;
+                var v17 = v16 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(classOf, c, v11);
+                dlogp[c] = v17;
+            }
+
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v18 = k2 * logp[c];
+                var v19 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v18);
+                var v20 = k4[c] * v19;
+                dlog1mp[c] = v20;
+            }
+
+            var v21 = v1 * logpt;
+            var v22 = v21 * v3;
+            var v23 = v22 * k2;
+            var v24 = v5 * v8;
+            var v25 = v23 + v24;
+            var v26 = v25 * pt;
+            var v27 = -v26;
+            // dL/dz, written once (zero at ignored pixels).
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v28 = k5 - p[c];
+                var v29 = dlogp[c] * v28;
+                var v30 = dlog1mp[c] * p[c];
+                var v31 = v29 - v30;
+                var v32 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(classOf, c, v27);
+                var v33 = v31 + v32;
+                chunk.SetGradient(c, i, v33 * valid);
             }
         }
     }
 
-    /// <summary>One chunk's gradient against a dense target: the adjoints of the quantities, through the activation, written once.</summary>
+    /// <summary>One chunk's gradient against a dense target, a vector of pixels at a time: the adjoints of the quantities, through the activation, in registers; the gradient written once.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void DenseBackwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, double[][] gradients)
         where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
@@ -486,110 +460,94 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
         var gS3 = gradients[2];
         var row = chunk.Sample * chunk.Classes;
         var scratch = chunk.Scratch;
+        var p = scratch.Vectors(chunk.Classes);
+        var logp = scratch.Vectors(chunk.Classes);
+        var log1mp = scratch.Vectors(chunk.Classes);
+        var dlogp = scratch.Vectors(chunk.Classes);
+        var dlog1mp = scratch.Vectors(chunk.Classes);
 
-        var p = scratch.PerClass(chunk.Classes);
-        var logp = scratch.PerClass(chunk.Classes);
+        // The scalars the loop reads, as vectors (a table of one per class where they depend on the class).
+        var k1 = scratch.Vectors(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Sigmoid<T>(chunk.Logits(c), p[c]);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(chunk.Logits(c), logp[c]);
+            k1[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS1[row + c]);
         }
-        var log1mp = scratch.PerClass(chunk.Classes);
+        var k2 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(_gamma);
+        var k3 = scratch.Vectors(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(chunk.Logits(c), log1mp[c]);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.LogSigmoid<T>(log1mp[c], log1mp[c]);
+            k3[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS2[row + c]);
         }
+        var k4 = scratch.Vectors(chunk.Classes);
+        for (var c = 0; c < chunk.Classes; c++)
+        {
+            k4[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS3[row + c]);
+        }
+        var k5 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(1.0);
 
-        var dlogp = scratch.PerClass(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
+        for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
         {
-            using var iteration = scratch.Iteration();
-            var t1 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS1[row + c], chunk.Target(c), t1);
-            var t2 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mp[c], t2);
-            var t3 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t2, t3);
-            var t4 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t1, t3, t4);
-            var t5 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS2[row + c], log1mp[c], t5);
-            var t6 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logp[c], t6);
-            var t7 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t6, t7);
-            var t8 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t5, t7, t8);
-            var t9 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t8, _gamma, t9);
-            var t10 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t4, t9, t10);
-            var t11 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS3[row + c], chunk.Target(c), t11);
-            var t12 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t11, log1mp[c], t12);
-            var t13 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logp[c], t13);
-            var t14 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t13, t14);
-            var t15 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t12, t14, t15);
-            var t16 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t15, _gamma, t16);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t10, t16, dlogp[c]);
-        }
-
-        var dlog1mp = scratch.PerClass(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var t17 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS1[row + c], chunk.Target(c), t17);
-            var t18 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t17, logp[c], t18);
-            var t19 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, log1mp[c], t19);
-            var t20 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t19, t20);
-            var t21 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t18, t20, t21);
-            var t22 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t21, _gamma, t22);
-            var t23 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logp[c], t23);
-            var t24 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t23, t24);
-            var t25 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS2[row + c], t24, t25);
-            var t26 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t22, t25, t26);
-            var t27 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gS3[row + c], chunk.Target(c), t27);
-            var t28 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(_gamma, logp[c], t28);
-            var t29 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Exp<T>(t28, t29);
-            var t30 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(t27, t29, t30);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t26, t30, dlog1mp[c]);
-        }
-
-        // dL/dz, written once (zero at ignored pixels).
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            using var iteration = scratch.Iteration();
-            var gradient = chunk.Gradient(c);
-            var t31 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(1.0, p[c], t31);
-            var t32 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dlogp[c], t31, t32);
-            var t33 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(dlog1mp[c], p[c], t33);
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(t32, t33, gradient);
-            if (!chunk.Valid.IsEmpty)
+            var valid = chunk.ValidAt(i);
+            for (var c = 0; c < chunk.Classes; c++)
             {
-                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);
+                p[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
+                logp[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(chunk.LogitsAt(c, i));
+            }
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                log1mp[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAt(c, i));
+            }
+
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v1 = k1[c] * chunk.TargetAt(c, i);
+                var v2 = k2 * log1mp[c];
+                var v3 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v2);
+                var v4 = v1 * v3;
+                var v5 = k3[c] * log1mp[c];
+                var v6 = k2 * logp[c];
+                var v7 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v6);
+                var v8 = v5 * v7;
+                var v9 = v8 * k2;
+                var v10 = v4 + v9;
+                var v11 = k4[c] * chunk.TargetAt(c, i);
+                var v12 = v11 * log1mp[c];
+                var v13 = k2 * logp[c];
+                var v14 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v13);
+                var v15 = v12 * v14;
+                var v16 = v15 * k2;
+                var v17 = v10 + v16;
+                dlogp[c] = v17;
+            }
+
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v18 = k1[c] * chunk.TargetAt(c, i);
+                var v19 = v18 * logp[c];
+                var v20 = k2 * log1mp[c];
+                var v21 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v20);
+                var v22 = v19 * v21;
+                var v23 = v22 * k2;
+                var v24 = k2 * logp[c];
+                var v25 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v24);
+                var v26 = k3[c] * v25;
+                var v27 = v23 + v26;
+                var v28 = k4[c] * chunk.TargetAt(c, i);
+                var v29 = k2 * logp[c];
+                var v30 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v29);
+                var v31 = v28 * v30;
+                var v32 = v27 + v31;
+                dlog1mp[c] = v32;
+            }
+
+            // dL/dz, written once (zero at ignored pixels).
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                var v33 = k5 - p[c];
+                var v34 = dlogp[c] * v33;
+                var v35 = dlog1mp[c] * p[c];
+                var v36 = v34 - v35;
+                chunk.SetGradient(c, i, v36 * valid);
             }
         }
     }

@@ -181,6 +181,7 @@ partial class Training
             return new Statistics(V: values[0], K1: values[1]);
         }
 
+        // Passes over the chunk's buffers, not a per-pixel loop: a topk's per-pixel values are written by the span program.
         /// <summary>One chunk's statistics: the activation, then each statistic's pixel sum into <paramref name="sums"/>.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void ForwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, global::System.Span<double> sums)
@@ -213,6 +214,7 @@ partial class Training
                 : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<double>(batch, mapGradients, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk) => BackwardChunk(chunk, gradients));
         }
 
+        // Passes over the chunk's buffers, not a per-pixel loop: a topk's per-pixel values are written by the span program.
         /// <summary>One chunk's gradient: the adjoints of the quantities, through the activation, written once.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void BackwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, double[][] gradients)

@@ -87,24 +87,39 @@ internal sealed class KernelEmitter
 
     public void Write(SourceWriter w)
     {
+        var vector = new VectorKernelEmitter(_plan, WeightParameters);
+        var gradients = _backward.Statistics.ToList();
         WriteStatistics(w);
         w.Line();
-        WriteForwardChunk(w, dense: false);
+        WriteChunk(w, vector.Forward(dense: false), () => WriteForwardChunk(w, dense: false));
         if (_denseSteps is not null)
         {
             w.Line();
-            WriteForwardChunk(w, dense: true);
+            WriteChunk(w, vector.Forward(dense: true), () => WriteForwardChunk(w, dense: true));
         }
 
         w.Line();
         WriteGradient(w);
         w.Line();
-        WriteBackwardChunk(w, _steps, dense: false);
+        WriteChunk(w, vector.Backward(_steps, gradients, dense: false), () => WriteBackwardChunk(w, _steps, dense: false));
         if (_denseSteps is not null)
         {
             w.Line();
-            WriteBackwardChunk(w, _denseSteps, dense: true);
+            WriteChunk(w, vector.Backward(_denseSteps, gradients, dense: true), () => WriteBackwardChunk(w, _denseSteps, dense: true));
         }
+    }
+
+    /// <summary>A chunk as a per-pixel loop when every form has vector code, else as passes over the chunk's buffers.</summary>
+    private static void WriteChunk(SourceWriter w, (SourceWriter? Code, string? Reason) vector, System.Action spans)
+    {
+        if (vector.Code is not null)
+        {
+            w.Append(vector.Code);
+            return;
+        }
+
+        w.Line($"// Passes over the chunk's buffers, not a per-pixel loop: {vector.Reason}.");
+        spans();
     }
 
     private IEnumerable<string> WeightSources =>
@@ -259,7 +274,7 @@ internal sealed class KernelEmitter
     private bool IsMap(string name) => _plan.Statistics.Any(s => s.Name == name && s.Kind == StatisticKind.TopKValues);
 
     /// <summary>Where a statistic's sums start: after <paramref name="ones"/> single sums and <paramref name="perClass"/> per-class ones.</summary>
-    private static string Offset(int ones, int perClass)
+    public static string Offset(int ones, int perClass)
     {
         var classes = perClass switch
         {

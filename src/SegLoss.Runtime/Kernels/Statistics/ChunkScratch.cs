@@ -1,4 +1,6 @@
 using System;
+using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace SegLoss.Runtime.Kernels.Statistics;
 
@@ -39,6 +41,12 @@ public sealed class ChunkScratch<T>
     public ClassRows<T> PerClass(int classes) => new(Take(classes * Length), Length, classes);
 
     /// <summary>
+    /// <paramref name="count"/> vectors of values (contents undefined): a per-pixel kernel's values of each class at one
+    /// vector of pixels, or its running sums.
+    /// </summary>
+    public Span<Vector<T>> Vectors(int count) => MemoryMarshal.Cast<T, Vector<T>>(Take(count * Vector<T>.Count));
+
+    /// <summary>
     /// One iteration of a loop (over the classes): the buffers handed out until the result is disposed are free again
     /// then, so a loop body reuses the same buffers at every iteration.
     /// </summary>
@@ -56,7 +64,8 @@ public sealed class ChunkScratch<T>
         public void Dispose() => _scratch._used = _used;
     }
 
-    private Span<T> Take(int count)
+    /// <summary>A buffer of <paramref name="count"/> values (contents undefined).</summary>
+    internal Span<T> Take(int count)
     {
         if (_used + count > _memory.Length)
         {

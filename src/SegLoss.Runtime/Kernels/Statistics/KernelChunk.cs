@@ -12,7 +12,7 @@ namespace SegLoss.Runtime.Kernels.Statistics;
 /// dense target) and the valid mask of those pixels, the gradient rows to write (backward), scratch buffers, and the gathers and
 /// segmented sums by true class the class-index forms need.
 /// </summary>
-public readonly ref struct KernelChunk<T>
+public readonly ref partial struct KernelChunk<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly ReadOnlySpan<T> _logits;
@@ -27,6 +27,15 @@ public readonly ref struct KernelChunk<T>
 
     /// <summary>Each pixel's class as a <typeparamref name="T"/> (exact below 2²⁴ classes), compared a vector at a time.</summary>
     private readonly Span<T> _classOf;
+
+    // The rows the per-pixel kernels' vectors (KernelChunk.Pixels.cs) are read from: the tensors' own (row c of the sample at c·stride + start), or, for a chunk
+    // that ends inside a vector, copies padded to whole vectors with logits and targets 0, validity 0 and class -1.
+    private readonly ReadOnlySpan<T> _vectorLogits;
+    private readonly ReadOnlySpan<T> _vectorTarget;
+    private readonly ReadOnlySpan<T> _vectorValid;
+    private readonly ReadOnlySpan<T> _vectorClassOf;
+    private readonly int _vectorStride;
+    private readonly int _vectorStart;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal KernelChunk(int sample, int start, int length, int classes, int pixels, ReadOnlySpan<T> logits, ReadOnlySpan<long> labels, ReadOnlySpan<T> target, ReadOnlySpan<T> valid, Span<T> gradient, nint[] maps, ChunkScratch<T> scratch)
@@ -43,16 +52,65 @@ public readonly ref struct KernelChunk<T>
         Valid = valid;
         _gradient = gradient;
         Scratch = scratch;
+
+        // The vector rows (see KernelChunk.Pixels.cs): the tensors themselves, or padded copies when the chunk ends
+        // inside a vector.
+        var padded = (length + Vector<T>.Count - 1) / Vector<T>.Count * Vector<T>.Count;
+        if (padded == length)
+        {
+            _vectorLogits = logits;
+            _vectorTarget = target;
+            _vectorValid = valid;
+            _vectorStride = pixels;
+            _vectorStart = start;
+        }
+        else
+        {
+            _vectorLogits = PaddedRows(logits, classes, pixels, start, length, padded, scratch);
+            _vectorTarget = target.IsEmpty ? default : PaddedRows(target, classes, pixels, start, length, padded, scratch);
+            var validity = scratch.Take(padded);
+            if (valid.IsEmpty)
+            {
+                validity[..length].Fill(T.One);
+            }
+            else
+            {
+                valid.CopyTo(validity);
+            }
+
+            validity[length..].Clear();
+            _vectorValid = validity;
+            _vectorStride = padded;
+            _vectorStart = 0;
+        }
+
         if (labels.IsEmpty)
         {
             // A dense target: no classes to compare.
             _classOf = default;
+            _vectorClassOf = default;
         }
         else
         {
-            _classOf = scratch.Pixel();
-            ClassRow(labels, _classOf);
+            var classOf = scratch.Take(padded);
+            ClassRow(labels, classOf);
+            classOf[length..].Fill(T.NegativeOne);
+            _classOf = classOf[..length];
+            _vectorClassOf = classOf;
         }
+    }
+
+    /// <summary>A copy of the chunk's rows of <paramref name="block"/>, each <paramref name="padded"/> long with zeros past the chunk.</summary>
+    private static ReadOnlySpan<T> PaddedRows(ReadOnlySpan<T> block, int classes, int pixels, int start, int length, int padded, ChunkScratch<T> scratch)
+    {
+        var rows = scratch.Take(classes * padded);
+        rows.Clear();
+        for (var c = 0; c < classes; c++)
+        {
+            block.Slice((c * pixels) + start, length).CopyTo(rows.Slice(c * padded));
+        }
+
+        return rows;
     }
 
     /// <summary>The class indices as <typeparamref name="T"/>s, converted a vector at a time.</summary>

@@ -1,0 +1,365 @@
+using System.Collections.Generic;
+using System.Linq;
+using SegLoss.Generator.Model;
+using SegLoss.Generator.Planning;
+
+namespace SegLoss.Generator.Emit.Kernel;
+
+/// <summary>
+/// Writes a declaration's kernel chunks as per-pixel loops (<see cref="VectorProgram"/>): one loop over the chunk a
+/// vector of pixels at a time computes the activation, every statistic's pixel value and its running sum, or the
+/// adjoints and the gradient, in registers. A form it has no vector code for makes it give up (null), and the chunk
+/// is written by the span program instead.
+/// </summary>
+internal sealed class VectorKernelEmitter
+{
+    private const string Chunk = "global::SegLoss.Runtime.Kernels.Statistics.KernelChunk";
+    private const string Math = "global::SegLoss.Runtime.Kernels.Statistics.PixelMath";
+    private const string Sums = "global::SegLoss.Runtime.Kernels.Statistics.PixelSums";
+    private const string Constraint = "where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>";
+    private const string Optimized = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
+
+    private readonly LossPlan _plan;
+    private readonly string _weightParameters;
+
+    public VectorKernelEmitter(LossPlan plan, string weightParameters)
+    {
+        _plan = plan;
+        _weightParameters = weightParameters;
+    }
+
+    /// <summary>Whether a statistic of the declaration is a per-pixel map (a topk's values): those keep the span program.</summary>
+    private bool HasMaps => _plan.Statistics.Any(s => s.Kind == StatisticKind.TopKValues);
+
+    /// <summary>The forward chunk as a per-pixel loop, or null (with the reason) when a form has no vector code.</summary>
+    public (SourceWriter? Code, string? Reason) Forward(bool dense)
+    {
+        if (HasMaps)
+        {
+            return (null, "a topk's per-pixel values are written by the span program");
+        }
+
+        var w = new SourceWriter();
+        try
+        {
+            WriteForward(w, dense);
+            return (w, null);
+        }
+        catch (UnsupportedFormException unsupported)
+        {
+            return (null, unsupported.Message);
+        }
+    }
+
+    /// <summary>The backward chunk as a per-pixel loop, or null (with the reason) when a form has no vector code.</summary>
+    public (SourceWriter? Code, string? Reason) Backward(IReadOnlyList<(string Local, Expr Value)> steps, IReadOnlyList<string> gradients, bool dense)
+    {
+        if (HasMaps)
+        {
+            return (null, "a topk's per-pixel values are written by the span program");
+        }
+
+        var w = new SourceWriter();
+        try
+        {
+            WriteBackward(w, steps, gradients, dense);
+            return (w, null);
+        }
+        catch (UnsupportedFormException unsupported)
+        {
+            return (null, unsupported.Message);
+        }
+    }
+
+    private void WriteForward(SourceWriter w, bool dense)
+    {
+        w.Line(dense
+            ? "/// <summary>One chunk's statistics against a dense target (y read per class), a vector of pixels at a time: the activation and each statistic's pixel value stay in registers; only their running sums are kept.</summary>"
+            : "/// <summary>One chunk's statistics, a vector of pixels at a time: the activation and each statistic's pixel value stay in registers; only their running sums are kept.</summary>");
+        w.Line(Optimized);
+        w.Line($"private void {(dense ? "Dense" : "")}ForwardChunk<T>(in {Chunk}<T> chunk, global::System.Span<double> sums{_weightParameters})");
+        w.Line($"    {Constraint}");
+        w.Block(() =>
+        {
+            var forms = (dense ? _plan.Statistics.Select(s => s.Dense) : _plan.Statistics.SelectMany(s => new[] { s.EveryClass, s.TrueClass, s.Pixel }).Where(f => f is not null).Select(f => f!)).ToList();
+            var body = new SourceWriter();
+            var program = new VectorProgram(body, classIndices: !dense);
+            WriteHeader(w, forms);
+            WriteRows(w, forms);
+            w.Line($"var totals = new {Sums}<T>(scratch, sums.Length);");
+            WritePrologue(body, program, forms, dense);
+
+            // Statistics that are one value per pixel (a count) are that value times the number of valid pixels.
+            var after = new SourceWriter();
+            var (ones, perClass) = (0, 0);
+            foreach (var statistic in _plan.Statistics)
+            {
+                var comment = $"// {statistic.Name} = {statistic.Description}";
+                var at = KernelEmitter.Offset(ones, perClass);
+                if (!statistic.PerClass)
+                {
+                    var form = dense ? statistic.Dense : statistic.Pixel!;
+                    if (program.IsScalar(form))
+                    {
+                        after.Line();
+                        after.Line(comment + " (the same at every pixel)");
+                        after.Line($"sums[{at}] += ({program.Value(form).Code}) * chunk.ValidCount;");
+                    }
+                    else
+                    {
+                        body.Line();
+                        body.Line(comment);
+                        body.Line($"totals.Add({at}, {program.VectorValue(form)} * valid);");
+                    }
+
+                    ones++;
+                    continue;
+                }
+
+                var everyClass = dense ? statistic.Dense : statistic.EveryClass;
+                var trueClass = dense ? null : statistic.TrueClass;
+                if (everyClass is not null && program.IsScalar(everyClass))
+                {
+                    after.Line();
+                    after.Line(comment + " (the same at every pixel)");
+                    after.Line("for (var c = 0; c < chunk.Classes; c++)");
+                    after.Block(() => after.Line($"sums[{at} + c] += ({program.Value(everyClass).Code}) * chunk.ValidCount;"));
+                }
+
+                if ((everyClass is not null && !program.IsScalar(everyClass)) || trueClass is not null)
+                {
+                    body.Line();
+                    body.Line(comment);
+                }
+
+                if (everyClass is not null && !program.IsScalar(everyClass))
+                {
+                    program.Hoist(everyClass);
+                    program.ClassLoop(() => body.Line($"totals.Add({at} + c, {program.VectorValue(everyClass)} * valid);"));
+                }
+
+                if (trueClass is not null)
+                {
+                    if (program.IsScalar(trueClass) && Parsing.Binder.LevelOf(trueClass).PerClass)
+                    {
+                        throw new UnsupportedFormException("a per-class value at the true class");
+                    }
+
+                    var atTrueClass = trueClass is NumberExpr { Value: 1 } ? "valid" : $"{program.VectorValue(trueClass)} * valid";
+                    body.Line($"totals.AddAtClass({at}, classOf, chunk.Classes, {atTrueClass});");
+                }
+
+                perClass++;
+            }
+
+            WriteConstants(w, program);
+            w.Line("for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)");
+            w.Block(() =>
+            {
+                w.Append(body);
+                w.Line();
+                w.Line("totals.Next();");
+            });
+            w.Line();
+            w.Line("totals.AddTo(sums);");
+            w.Append(after);
+        });
+    }
+
+    private void WriteBackward(SourceWriter w, IReadOnlyList<(string Local, Expr Value)> steps, IReadOnlyList<string> gradients, bool dense)
+    {
+        w.Line(dense
+            ? "/// <summary>One chunk's gradient against a dense target, a vector of pixels at a time: the adjoints of the quantities, through the activation, in registers; the gradient written once.</summary>"
+            : "/// <summary>One chunk's gradient, a vector of pixels at a time: the adjoints of the quantities, through the activation, in registers; the gradient written once.</summary>");
+        w.Line(Optimized);
+        w.Line($"private void {(dense ? "Dense" : "")}BackwardChunk<T>(in {Chunk}<T> chunk, double[][] gradients{_weightParameters})");
+        w.Line($"    {Constraint}");
+        w.Block(() =>
+        {
+            for (var k = 0; k < gradients.Count; k++)
+            {
+                w.Line($"var {LocalNames.Gradient(gradients[k])} = gradients[{k.ToString(System.Globalization.CultureInfo.InvariantCulture)}];");
+            }
+
+            w.Line("var row = chunk.Sample * chunk.Classes;");
+            var forms = steps.Select(s => s.Value).ToList();
+            var body = new SourceWriter();
+            var program = new VectorProgram(body, classIndices: !dense);
+            WriteHeader(w, forms);
+            WriteRows(w, forms);
+            foreach (var (local, _) in steps.Where(s => s.Local != "dz"))
+            {
+                w.Line($"var {local} = scratch.Vectors(chunk.Classes);");
+            }
+
+            WritePrologue(body, program, forms, dense);
+            foreach (var (local, value) in steps)
+            {
+                body.Line();
+                program.Hoist(value);
+                if (local == "dz")
+                {
+                    body.Line("// dL/dz, written once (zero at ignored pixels).");
+                    program.ClassLoop(() => body.Line($"chunk.SetGradient(c, i, {program.VectorValue(value)} * valid);"));
+                }
+                else
+                {
+                    program.ClassLoop(() => body.Line($"{local}[c] = {program.VectorValue(value)};"));
+                }
+            }
+
+            WriteConstants(w, program);
+            w.Line("for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)");
+            w.Block(() => w.Append(body));
+        });
+    }
+
+    private static void WriteConstants(SourceWriter w, VectorProgram program)
+    {
+        if (program.Constants.ToString().Length > 0)
+        {
+            w.Line();
+            w.Line("// The scalars the loop reads, as vectors (a table of one per class where they depend on the class).");
+            w.Append(program.Constants);
+        }
+
+        w.Line();
+    }
+
+    private static void WriteHeader(SourceWriter w, IReadOnlyList<Expr> forms)
+    {
+        w.Line("var scratch = chunk.Scratch;");
+        if (forms.SelectMany(Algebra.Nodes).OfType<QuantityExpr>().Any(q => q.Kind == Quantity.ClassCount) || forms.Any(f => Algebra.Any(f, n => n is AggregateExpr)))
+        {
+            w.Line("var C = (double)chunk.Classes;");
+        }
+    }
+
+    private Activation Kind(Activation tag) => tag == Activation.Declared ? _plan.Options.Activation : tag;
+
+    private static HashSet<QuantityExpr> Used(IReadOnlyList<Expr> forms) =>
+        new(forms.SelectMany(Algebra.Nodes).OfType<QuantityExpr>());
+
+    private static IEnumerable<Activation> Tags(HashSet<QuantityExpr> used) =>
+        used.Where(q => QuantityFacts.DependsOnActivation(q.Kind)).Select(q => q.Activation).Distinct().OrderBy(t => t == Activation.Declared ? -1 : (int)t);
+
+    private bool NeedsLog(HashSet<QuantityExpr> used, Activation tag) =>
+        used.Any(q => q.Activation == tag && q.Kind is Quantity.LogProbability or Quantity.TrueLogProbability or Quantity.LogComplement)
+        || (Kind(tag) == Activation.Softmax && used.Any(q => q.Activation == tag && q.Kind == Quantity.TrueLogComplement));
+
+    /// <summary>Each activation's per-class vectors, taken from the scratch memory once, before the loop.</summary>
+    private void WriteRows(SourceWriter w, IReadOnlyList<Expr> forms)
+    {
+        var used = Used(forms);
+        foreach (var tag in Tags(used))
+        {
+            w.Line($"var {LocalNames.Full(Quantity.Probability, tag)} = scratch.Vectors(chunk.Classes);");
+            if (NeedsLog(used, tag))
+            {
+                w.Line($"var {LocalNames.Full(Quantity.LogProbability, tag)} = scratch.Vectors(chunk.Classes);");
+            }
+
+            if (used.Any(q => q.Activation == tag && q.Kind == Quantity.LogComplement))
+            {
+                w.Line($"var {LocalNames.Full(Quantity.LogComplement, tag)} = scratch.Vectors(chunk.Classes);");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The start of the loop body: the vector of pixels' validity and classes, each activation, and the true-class
+    /// quantities the forms read, bound in <paramref name="program"/>.
+    /// </summary>
+    private void WritePrologue(SourceWriter w, VectorProgram program, IReadOnlyList<Expr> forms, bool dense)
+    {
+        var used = Used(forms);
+        w.Line("var valid = chunk.ValidAt(i);");
+        if (!dense)
+        {
+            w.Line("var classOf = chunk.ClassAt(i);");
+        }
+
+        foreach (var tag in Tags(used))
+        {
+            bool Uses(Quantity kind) => used.Any(q => q.Activation == tag && q.Kind == kind);
+            var (p, logp, log1mp) = (LocalNames.Full(Quantity.Probability, tag), LocalNames.Full(Quantity.LogProbability, tag), LocalNames.Full(Quantity.LogComplement, tag));
+            var needsLog = NeedsLog(used, tag);
+            switch (Kind(tag))
+            {
+                case Activation.Softmax:
+                    w.Line($"chunk.SoftmaxAt(i, {p}, {(needsLog ? logp : "default")});");
+                    break;
+                case Activation.Sigmoid:
+                    w.Line("for (var c = 0; c < chunk.Classes; c++)");
+                    w.Block(() =>
+                    {
+                        w.Line($"{p}[c] = {Math}.Sigmoid(chunk.LogitsAt(c, i));");
+                        if (needsLog)
+                        {
+                            w.Line($"{logp}[c] = {Math}.LogSigmoid(chunk.LogitsAt(c, i));");
+                        }
+                    });
+                    break;
+                default:
+                    w.Line("for (var c = 0; c < chunk.Classes; c++)");
+                    w.Block(() =>
+                    {
+                        w.Line($"{p}[c] = chunk.LogitsAt(c, i);");
+                        if (needsLog)
+                        {
+                            w.Line($"{logp}[c] = {Math}.Log({p}[c]);");
+                        }
+                    });
+                    break;
+            }
+
+            if (Uses(Quantity.LogComplement))
+            {
+                w.Line("for (var c = 0; c < chunk.Classes; c++)");
+                w.Block(() => w.Line(Kind(tag) switch
+                {
+                    Activation.Softmax => $"{log1mp}[c] = {Math}.LogOneMinusExp({logp}[c]);",
+                    Activation.Sigmoid => $"{log1mp}[c] = {Math}.LogSigmoid(-chunk.LogitsAt(c, i));",
+                    _ => $"{log1mp}[c] = {Math}.LogP1(-{p}[c]);",
+                }));
+            }
+
+            var (pt, logpt, log1mpt) = (LocalNames.AtTrueClass(Quantity.TrueProbability, tag), LocalNames.AtTrueClass(Quantity.TrueLogProbability, tag), LocalNames.AtTrueClass(Quantity.TrueLogComplement, tag));
+            if (Uses(Quantity.TrueProbability) || (Uses(Quantity.TrueLogComplement) && Kind(tag) == Activation.None))
+            {
+                w.Line($"var {pt} = {Math}.AtClass(classOf, {p});");
+                program.Bind(new QuantityExpr(Quantity.TrueProbability, tag, ""), pt);
+            }
+
+            if (Uses(Quantity.TrueLogProbability))
+            {
+                w.Line($"var {logpt} = {Math}.AtClass(classOf, {logp});");
+                program.Bind(new QuantityExpr(Quantity.TrueLogProbability, tag, ""), logpt);
+            }
+
+            if (Uses(Quantity.TrueLogComplement))
+            {
+                w.Line(Kind(tag) switch
+                {
+                    Activation.Softmax => $"var {log1mpt} = {Math}.LogComplementAtClass(classOf, {p}, {logp});",
+                    Activation.Sigmoid => $"var {log1mpt} = {Math}.LogSigmoid(-chunk.LogitsAtTrueClass(classOf, i));",
+                    _ => $"var {log1mpt} = {Math}.LogP1(-{pt});",
+                });
+                program.Bind(new QuantityExpr(Quantity.TrueLogComplement, tag, ""), log1mpt);
+            }
+        }
+
+        if (used.FirstOrDefault(q => q.Kind == Quantity.TrueLogit) is { } logit)
+        {
+            w.Line("var zt = chunk.LogitsAtTrueClass(classOf, i);");
+            program.Bind(logit, "zt");
+        }
+
+        foreach (var weight in used.Where(q => q.Kind == Quantity.ClassWeightAtTrueClass).OrderBy(q => q.WeightSource, System.StringComparer.Ordinal))
+        {
+            var local = LocalNames.WeightsAtTrueClass(weight.WeightSource);
+            w.Line($"var {local} = {Math}.AtClass(classOf, {program.ClassTable($"{LocalNames.Weights(weight.WeightSource)}[c]")});");
+            program.Bind(weight, local);
+        }
+    }
+}
