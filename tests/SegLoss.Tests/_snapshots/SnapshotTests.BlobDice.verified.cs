@@ -254,21 +254,22 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
         where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
     {
         var scratch = chunk.Scratch;
+        var isClass = scratch.Vectors(chunk.Classes); // per class: the lanes of its pixels
         var p = scratch.Vectors(chunk.Classes);
         var totals = new global::SegLoss.Runtime.Kernels.Statistics.PixelSums<T>(scratch, sums.Length);
 
         for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
         {
             var valid = chunk.ValidAt(i);
-            var classOf = chunk.ClassAt(i);
+            chunk.ClassMasksAt(i, isClass);
             for (var c = 0; c < chunk.Classes; c++)
             {
                 p[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
             }
-            var pt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, p);
+            var pt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, p);
 
             // TP = Σx p * y
-            totals.AddAtClass(1, classOf, chunk.Classes, pt * valid);
+            totals.AddAtClass(1, isClass, pt * valid);
 
             // P = Σx p
             for (var c = 0; c < chunk.Classes; c++)
@@ -277,7 +278,7 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
             }
 
             // G = Σx y
-            totals.AddAtClass(1 + 2 * chunk.Classes, classOf, chunk.Classes, valid);
+            totals.AddAtClass(1 + 2 * chunk.Classes, isClass, valid);
 
             totals.Next();
         }
@@ -352,6 +353,7 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
         var gP = gradients[1];
         var row = chunk.Sample * chunk.Classes;
         var scratch = chunk.Scratch;
+        var isClass = scratch.Vectors(chunk.Classes); // per class: the lanes of its pixels
         var p = scratch.Vectors(chunk.Classes);
         var dp = scratch.Vectors(chunk.Classes);
 
@@ -371,16 +373,16 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
         for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
         {
             var valid = chunk.ValidAt(i);
-            var classOf = chunk.ClassAt(i);
+            chunk.ClassMasksAt(i, isClass);
             for (var c = 0; c < chunk.Classes; c++)
             {
                 p[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
             }
 
-            var v1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, k1);
+            var v1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k1);
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v2 = k2[c] + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(classOf, c, v1);
+                var v2 = k2[c] + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v1);
                 dp[c] = v2;
             }
 

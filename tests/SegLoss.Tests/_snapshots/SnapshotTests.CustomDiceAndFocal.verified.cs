@@ -258,6 +258,7 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
         where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
     {
         var scratch = chunk.Scratch;
+        var isClass = scratch.Vectors(chunk.Classes); // per class: the lanes of its pixels
         var p = scratch.Vectors(chunk.Classes);
         var logp = scratch.Vectors(chunk.Classes);
         var totals = new global::SegLoss.Runtime.Kernels.Statistics.PixelSums<T>(scratch, sums.Length);
@@ -273,15 +274,15 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
         for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
         {
             var valid = chunk.ValidAt(i);
-            var classOf = chunk.ClassAt(i);
+            chunk.ClassMasksAt(i, isClass);
             chunk.SoftmaxAt(i, p, logp);
-            var pt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, p);
-            var logpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, logp);
-            var log1mpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogComplementAtClass(classOf, p, logp);
-            var wt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, k1);
+            var pt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, p);
+            var logpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, logp);
+            var log1mpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogComplementAtClass(isClass, p, logp);
+            var wt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k1);
 
             // TP = Σx p * y
-            totals.AddAtClass(1, classOf, chunk.Classes, pt * valid);
+            totals.AddAtClass(1, isClass, pt * valid);
 
             // P = Σx p
             for (var c = 0; c < chunk.Classes; c++)
@@ -290,7 +291,7 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
             }
 
             // G = Σx y
-            totals.AddAtClass(1 + 2 * chunk.Classes, classOf, chunk.Classes, valid);
+            totals.AddAtClass(1 + 2 * chunk.Classes, isClass, valid);
 
             // S1 = Σx exp((gamma * log1mpt)) * logpt * sumc_all((w * y))
             var v1 = k2 * log1mpt;
@@ -329,6 +330,7 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
         var row = chunk.Sample * chunk.Classes;
         var scratch = chunk.Scratch;
         var C = (double)chunk.Classes;
+        var isClass = scratch.Vectors(chunk.Classes); // per class: the lanes of its pixels
         var p = scratch.Vectors(chunk.Classes);
         var logp = scratch.Vectors(chunk.Classes);
         var dp = scratch.Vectors(chunk.Classes);
@@ -357,16 +359,16 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
         for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
         {
             var valid = chunk.ValidAt(i);
-            var classOf = chunk.ClassAt(i);
+            chunk.ClassMasksAt(i, isClass);
             chunk.SoftmaxAt(i, p, logp);
-            var logpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, logp);
-            var log1mpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogComplementAtClass(classOf, p, logp);
-            var wt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, k1);
+            var logpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, logp);
+            var log1mpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogComplementAtClass(isClass, p, logp);
+            var wt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k1);
 
-            var v1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, k2);
+            var v1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k2);
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v2 = k3[c] + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(classOf, c, v1);
+                var v2 = k3[c] + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v1);
                 dp[c] = v2;
             }
 
@@ -386,7 +388,7 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
                 var v14 = logp[c] - log1mpt;
                 var v15 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.ExpNonPositive(v14);
                 var v16 = v8 * v15;
-                var v17 = v16 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(classOf, c, v13);
+                var v17 = v16 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v13);
                 dlogp[c] = v17;
             }
 

@@ -260,6 +260,7 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
     {
         var scratch = chunk.Scratch;
         var C = (double)chunk.Classes;
+        var isClass = scratch.Vectors(chunk.Classes); // per class: the lanes of its pixels
         var p = scratch.Vectors(chunk.Classes);
         var logp = scratch.Vectors(chunk.Classes);
         var totals = new global::SegLoss.Runtime.Kernels.Statistics.PixelSums<T>(scratch, sums.Length);
@@ -280,14 +281,14 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
         for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
         {
             var valid = chunk.ValidAt(i);
-            var classOf = chunk.ClassAt(i);
+            chunk.ClassMasksAt(i, isClass);
             chunk.SoftmaxAt(i, p, logp);
-            var pt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, p);
-            var logpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, logp);
-            var wt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, k1);
+            var pt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, p);
+            var logpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, logp);
+            var wt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k1);
 
             // TP = Σx p * y
-            totals.AddAtClass(1, classOf, chunk.Classes, pt * valid);
+            totals.AddAtClass(1, isClass, pt * valid);
 
             // P = Σx p
             for (var c = 0; c < chunk.Classes; c++)
@@ -296,7 +297,7 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
             }
 
             // G = Σx y
-            totals.AddAtClass(1 + 2 * chunk.Classes, classOf, chunk.Classes, valid);
+            totals.AddAtClass(1 + 2 * chunk.Classes, isClass, valid);
 
             // S1 = Σx sumc_all((((w * (label_smoothing / C)) * logp) + ((w * (1 - label_smoothing)) * (logp * y))))
             var v1 = global::System.Numerics.Vector<T>.Zero;
@@ -426,6 +427,7 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
         var row = chunk.Sample * chunk.Classes;
         var scratch = chunk.Scratch;
         var C = (double)chunk.Classes;
+        var isClass = scratch.Vectors(chunk.Classes); // per class: the lanes of its pixels
         var p = scratch.Vectors(chunk.Classes);
         var dp = scratch.Vectors(chunk.Classes);
         var dlogp = scratch.Vectors(chunk.Classes);
@@ -458,14 +460,14 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
         for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
         {
             var valid = chunk.ValidAt(i);
-            var classOf = chunk.ClassAt(i);
+            chunk.ClassMasksAt(i, isClass);
             chunk.SoftmaxAt(i, p, default);
-            var wt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, k1);
+            var wt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k1);
 
-            var v1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, k2);
+            var v1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k2);
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v2 = k3[c] + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(classOf, c, v1);
+                var v2 = k3[c] + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v1);
                 dp[c] = v2;
             }
 
@@ -473,7 +475,7 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
             var v4 = k5 * v3;
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v5 = k6[c] + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(classOf, c, v4);
+                var v5 = k6[c] + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v4);
                 dlogp[c] = v5;
             }
 

@@ -276,6 +276,7 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
         where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
     {
         var scratch = chunk.Scratch;
+        var isClass = scratch.Vectors(chunk.Classes); // per class: the lanes of its pixels
         var p = scratch.Vectors(chunk.Classes);
         var pSigmoid = scratch.Vectors(chunk.Classes);
         var logpSigmoid = scratch.Vectors(chunk.Classes);
@@ -288,9 +289,9 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
         for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
         {
             var valid = chunk.ValidAt(i);
-            var classOf = chunk.ClassAt(i);
+            chunk.ClassMasksAt(i, isClass);
             chunk.SoftmaxAt(i, p, default);
-            var pt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, p);
+            var pt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, p);
             for (var c = 0; c < chunk.Classes; c++)
             {
                 pSigmoid[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
@@ -300,11 +301,11 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
             {
                 log1mpSigmoid[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAt(c, i));
             }
-            var logptSigmoid = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, logpSigmoid);
-            var log1mptSigmoid = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAtTrueClass(classOf, i));
+            var logptSigmoid = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, logpSigmoid);
+            var log1mptSigmoid = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAtTrueClass(isClass, i));
 
             // TP = Σx p * y
-            totals.AddAtClass(1, classOf, chunk.Classes, pt * valid);
+            totals.AddAtClass(1, isClass, pt * valid);
 
             // P2 = Σx p^2
             for (var c = 0; c < chunk.Classes; c++)
@@ -314,13 +315,13 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
             }
 
             // G2 = Σx y^2
-            totals.AddAtClass(1 + 2 * chunk.Classes, classOf, chunk.Classes, valid);
+            totals.AddAtClass(1 + 2 * chunk.Classes, isClass, valid);
 
             // S1 = Σx exp((gamma * log1mp@sigmoid)) * logp@sigmoid * y
             var v2 = k1 * log1mptSigmoid;
             var v3 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v2);
             var v4 = v3 * logptSigmoid;
-            totals.AddAtClass(1 + 3 * chunk.Classes, classOf, chunk.Classes, v4 * valid);
+            totals.AddAtClass(1 + 3 * chunk.Classes, isClass, v4 * valid);
 
             // S2 = Σx exp((gamma * logp@sigmoid)) * log1mp@sigmoid
             for (var c = 0; c < chunk.Classes; c++)
@@ -335,7 +336,7 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
             var v8 = k1 * logptSigmoid;
             var v9 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v8);
             var v10 = v9 * log1mptSigmoid;
-            totals.AddAtClass(1 + 5 * chunk.Classes, classOf, chunk.Classes, v10 * valid);
+            totals.AddAtClass(1 + 5 * chunk.Classes, isClass, v10 * valid);
 
             totals.Next();
         }
@@ -457,6 +458,7 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
         var row = chunk.Sample * chunk.Classes;
         var scratch = chunk.Scratch;
         var C = (double)chunk.Classes;
+        var isClass = scratch.Vectors(chunk.Classes); // per class: the lanes of its pixels
         var p = scratch.Vectors(chunk.Classes);
         var pSigmoid = scratch.Vectors(chunk.Classes);
         var logpSigmoid = scratch.Vectors(chunk.Classes);
@@ -498,7 +500,7 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
         for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
         {
             var valid = chunk.ValidAt(i);
-            var classOf = chunk.ClassAt(i);
+            chunk.ClassMasksAt(i, isClass);
             chunk.SoftmaxAt(i, p, default);
             for (var c = 0; c < chunk.Classes; c++)
             {
@@ -509,16 +511,16 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
             {
                 log1mpSigmoid[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAt(c, i));
             }
-            var ptSigmoid = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, pSigmoid);
-            var logptSigmoid = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, logpSigmoid);
-            var log1mptSigmoid = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAtTrueClass(classOf, i));
+            var ptSigmoid = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, pSigmoid);
+            var logptSigmoid = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, logpSigmoid);
+            var log1mptSigmoid = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAtTrueClass(isClass, i));
 
-            var v1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, k1);
+            var v1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k1);
             for (var c = 0; c < chunk.Classes; c++)
             {
                 var v2 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.PowDerivative(p[c], 2.0);
                 var v3 = k2[c] * v2;
-                var v4 = v3 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(classOf, c, v1);
+                var v4 = v3 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v1);
                 dp[c] = v4;
             }
 
@@ -528,11 +530,11 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
                 d[c] = v5;
             }
 
-            var v6 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, k3);
+            var v6 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k3);
             var v7 = k4 * log1mptSigmoid;
             var v8 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v7);
             var v9 = v6 * v8;
-            var v10 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, k5);
+            var v10 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k5);
             var v11 = v10 * log1mptSigmoid;
             var v12 = k4 * logptSigmoid;
             var v13 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v12);
@@ -546,7 +548,7 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
                 var v19 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v18);
                 var v20 = v17 * v19;
                 var v21 = v20 * k4;
-                var v22 = v21 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(classOf, c, v16);
+                var v22 = v21 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v16);
                 dlogpSigmoid[c] = v22;
             }
 
@@ -580,7 +582,7 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
                 var v38 = v35 + v37;
                 var v39 = dlog1mpSigmoid[c] * pSigmoid[c];
                 var v40 = v38 - v39;
-                var v41 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(classOf, c, v33);
+                var v41 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v33);
                 var v42 = v40 + v41;
                 chunk.SetGradient(c, i, v42 * valid);
             }

@@ -218,6 +218,7 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
         where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
     {
         var scratch = chunk.Scratch;
+        var isClass = scratch.Vectors(chunk.Classes); // per class: the lanes of its pixels
         var p = scratch.Vectors(chunk.Classes);
         var logp = scratch.Vectors(chunk.Classes);
         var log1mp = scratch.Vectors(chunk.Classes);
@@ -229,7 +230,7 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
         for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
         {
             var valid = chunk.ValidAt(i);
-            var classOf = chunk.ClassAt(i);
+            chunk.ClassMasksAt(i, isClass);
             for (var c = 0; c < chunk.Classes; c++)
             {
                 p[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
@@ -239,14 +240,14 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
             {
                 log1mp[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAt(c, i));
             }
-            var logpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, logp);
-            var log1mpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAtTrueClass(classOf, i));
+            var logpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, logp);
+            var log1mpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAtTrueClass(isClass, i));
 
             // S1 = Σx exp((gamma * log1mp)) * logp * y
             var v1 = k1 * log1mpt;
             var v2 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v1);
             var v3 = v2 * logpt;
-            totals.AddAtClass(1, classOf, chunk.Classes, v3 * valid);
+            totals.AddAtClass(1, isClass, v3 * valid);
 
             // S2 = Σx exp((gamma * logp)) * log1mp
             for (var c = 0; c < chunk.Classes; c++)
@@ -261,7 +262,7 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
             var v7 = k1 * logpt;
             var v8 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v7);
             var v9 = v8 * log1mpt;
-            totals.AddAtClass(1 + 2 * chunk.Classes, classOf, chunk.Classes, v9 * valid);
+            totals.AddAtClass(1 + 2 * chunk.Classes, isClass, v9 * valid);
 
             totals.Next();
         }
@@ -357,6 +358,7 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
         var gS3 = gradients[2];
         var row = chunk.Sample * chunk.Classes;
         var scratch = chunk.Scratch;
+        var isClass = scratch.Vectors(chunk.Classes); // per class: the lanes of its pixels
         var p = scratch.Vectors(chunk.Classes);
         var logp = scratch.Vectors(chunk.Classes);
         var log1mp = scratch.Vectors(chunk.Classes);
@@ -385,7 +387,7 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
         for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
         {
             var valid = chunk.ValidAt(i);
-            var classOf = chunk.ClassAt(i);
+            chunk.ClassMasksAt(i, isClass);
             for (var c = 0; c < chunk.Classes; c++)
             {
                 p[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
@@ -395,15 +397,15 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
             {
                 log1mp[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAt(c, i));
             }
-            var pt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, p);
-            var logpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, logp);
-            var log1mpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAtTrueClass(classOf, i));
+            var pt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, p);
+            var logpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, logp);
+            var log1mpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAtTrueClass(isClass, i));
 
-            var v1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, k1);
+            var v1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k1);
             var v2 = k2 * log1mpt;
             var v3 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v2);
             var v4 = v1 * v3;
-            var v5 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(classOf, k3);
+            var v5 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k3);
             var v6 = v5 * log1mpt;
             var v7 = k2 * logpt;
             var v8 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v7);
@@ -417,7 +419,7 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
                 var v14 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v13);
                 var v15 = v12 * v14;
                 var v16 = v15 * k2;
-                var v17 = v16 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(classOf, c, v11);
+                var v17 = v16 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v11);
                 dlogp[c] = v17;
             }
 
@@ -443,7 +445,7 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
                 var v29 = dlogp[c] * v28;
                 var v30 = dlog1mp[c] * p[c];
                 var v31 = v29 - v30;
-                var v32 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(classOf, c, v27);
+                var v32 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v27);
                 var v33 = v31 + v32;
                 chunk.SetGradient(c, i, v33 * valid);
             }

@@ -85,7 +85,7 @@ internal sealed class VectorKernelEmitter
             var body = new SourceWriter();
             var program = new VectorProgram(body, classIndices: !dense);
             WriteHeader(w, forms);
-            WriteRows(w, forms);
+            WriteRows(w, forms, dense);
             w.Line($"var totals = new {Sums}<T>(scratch, sums.Length);");
             WritePrologue(body, program, forms, dense);
 
@@ -146,7 +146,7 @@ internal sealed class VectorKernelEmitter
                     }
 
                     var atTrueClass = trueClass is NumberExpr { Value: 1 } ? "valid" : $"{program.VectorValue(trueClass)} * valid";
-                    body.Line($"totals.AddAtClass({at}, classOf, chunk.Classes, {atTrueClass});");
+                    body.Line($"totals.AddAtClass({at}, isClass, {atTrueClass});");
                 }
 
                 perClass++;
@@ -186,7 +186,7 @@ internal sealed class VectorKernelEmitter
             var body = new SourceWriter();
             var program = new VectorProgram(body, classIndices: !dense);
             WriteHeader(w, forms);
-            WriteRows(w, forms);
+            WriteRows(w, forms, dense);
             foreach (var (local, _) in steps.Where(s => s.Local != "dz"))
             {
                 w.Line($"var {local} = scratch.Vectors(chunk.Classes);");
@@ -247,10 +247,15 @@ internal sealed class VectorKernelEmitter
         used.Any(q => q.Activation == tag && q.Kind is Quantity.LogProbability or Quantity.TrueLogProbability or Quantity.LogComplement)
         || (Kind(tag) == Activation.Softmax && used.Any(q => q.Activation == tag && q.Kind == Quantity.TrueLogComplement));
 
-    /// <summary>Each activation's per-class vectors, taken from the scratch memory once, before the loop.</summary>
-    private void WriteRows(SourceWriter w, IReadOnlyList<Expr> forms)
+    /// <summary>The class masks (class indices) and each activation's per-class vectors, taken from the scratch memory once, before the loop.</summary>
+    private void WriteRows(SourceWriter w, IReadOnlyList<Expr> forms, bool dense)
     {
         var used = Used(forms);
+        if (!dense)
+        {
+            w.Line("var isClass = scratch.Vectors(chunk.Classes); // per class: the lanes of its pixels");
+        }
+
         foreach (var tag in Tags(used))
         {
             w.Line($"var {LocalNames.Full(Quantity.Probability, tag)} = scratch.Vectors(chunk.Classes);");
@@ -267,7 +272,7 @@ internal sealed class VectorKernelEmitter
     }
 
     /// <summary>
-    /// The start of the loop body: the vector of pixels' validity and classes, each activation, and the true-class
+    /// The start of the loop body: the vector of pixels' validity and class masks, each activation, and the true-class
     /// quantities the forms read, bound in <paramref name="program"/>.
     /// </summary>
     private void WritePrologue(SourceWriter w, VectorProgram program, IReadOnlyList<Expr> forms, bool dense)
@@ -276,7 +281,7 @@ internal sealed class VectorKernelEmitter
         w.Line("var valid = chunk.ValidAt(i);");
         if (!dense)
         {
-            w.Line("var classOf = chunk.ClassAt(i);");
+            w.Line("chunk.ClassMasksAt(i, isClass);");
         }
 
         foreach (var tag in Tags(used))
@@ -327,13 +332,13 @@ internal sealed class VectorKernelEmitter
             var (pt, logpt, log1mpt) = (LocalNames.AtTrueClass(Quantity.TrueProbability, tag), LocalNames.AtTrueClass(Quantity.TrueLogProbability, tag), LocalNames.AtTrueClass(Quantity.TrueLogComplement, tag));
             if (Uses(Quantity.TrueProbability) || (Uses(Quantity.TrueLogComplement) && Kind(tag) == Activation.None))
             {
-                w.Line($"var {pt} = {Math}.AtClass(classOf, {p});");
+                w.Line($"var {pt} = {Math}.AtClass(isClass, {p});");
                 program.Bind(new QuantityExpr(Quantity.TrueProbability, tag, ""), pt);
             }
 
             if (Uses(Quantity.TrueLogProbability))
             {
-                w.Line($"var {logpt} = {Math}.AtClass(classOf, {logp});");
+                w.Line($"var {logpt} = {Math}.AtClass(isClass, {logp});");
                 program.Bind(new QuantityExpr(Quantity.TrueLogProbability, tag, ""), logpt);
             }
 
@@ -341,8 +346,8 @@ internal sealed class VectorKernelEmitter
             {
                 w.Line(Kind(tag) switch
                 {
-                    Activation.Softmax => $"var {log1mpt} = {Math}.LogComplementAtClass(classOf, {p}, {logp});",
-                    Activation.Sigmoid => $"var {log1mpt} = {Math}.LogSigmoid(-chunk.LogitsAtTrueClass(classOf, i));",
+                    Activation.Softmax => $"var {log1mpt} = {Math}.LogComplementAtClass(isClass, {p}, {logp});",
+                    Activation.Sigmoid => $"var {log1mpt} = {Math}.LogSigmoid(-chunk.LogitsAtTrueClass(isClass, i));",
                     _ => $"var {log1mpt} = {Math}.LogP1(-{pt});",
                 });
                 program.Bind(new QuantityExpr(Quantity.TrueLogComplement, tag, ""), log1mpt);
@@ -351,14 +356,14 @@ internal sealed class VectorKernelEmitter
 
         if (used.FirstOrDefault(q => q.Kind == Quantity.TrueLogit) is { } logit)
         {
-            w.Line("var zt = chunk.LogitsAtTrueClass(classOf, i);");
+            w.Line("var zt = chunk.LogitsAtTrueClass(isClass, i);");
             program.Bind(logit, "zt");
         }
 
         foreach (var weight in used.Where(q => q.Kind == Quantity.ClassWeightAtTrueClass).OrderBy(q => q.WeightSource, System.StringComparer.Ordinal))
         {
             var local = LocalNames.WeightsAtTrueClass(weight.WeightSource);
-            w.Line($"var {local} = {Math}.AtClass(classOf, {program.ClassTable($"{LocalNames.Weights(weight.WeightSource)}[c]")});");
+            w.Line($"var {local} = {Math}.AtClass(isClass, {program.ClassTable($"{LocalNames.Weights(weight.WeightSource)}[c]")});");
             program.Bind(weight, local);
         }
     }

@@ -29,7 +29,7 @@ internal sealed class VectorProgram
     private int _classSums;
 
     /// <param name="body">Where the loop body's statements go.</param>
-    /// <param name="classIndices">Whether the target is class indices (<c>classOf</c> in scope), not dense.</param>
+    /// <param name="classIndices">Whether the target is class indices (the class masks <c>isClass</c> in scope), not dense.</param>
     public VectorProgram(SourceWriter body, bool classIndices)
     {
         _w = body;
@@ -116,7 +116,7 @@ internal sealed class VectorProgram
             case GradientExpr gradient:
                 return Scalar(gradient.PerClass ? $"{LocalNames.Gradient(gradient.Statistic)}[row + c]" : $"{LocalNames.Gradient(gradient.Statistic)}[chunk.Sample]");
             case GatherExpr { Full: GradientExpr { PerClass: true } gradient } when _classIndices:
-                return Local($"{Math}.AtClass(classOf, {ClassTable($"{LocalNames.Gradient(gradient.Statistic)}[row + c]")})");
+                return Local($"{Math}.AtClass(isClass, {ClassTable($"{LocalNames.Gradient(gradient.Statistic)}[row + c]")})");
             case LocalExpr rows:
                 return Vector($"{rows.Name}[c]");
             case NegateExpr negate:
@@ -262,7 +262,7 @@ internal sealed class VectorProgram
     {
         var everyClass = compose.EveryClass is null ? null : AsVector(Write(compose.EveryClass), compose.EveryClass);
         var trueClass = compose.TrueClass is null ? null : AsVector(Write(compose.TrueClass), compose.TrueClass);
-        var atClass = trueClass is null ? null : $"{Math}.WhereClass(classOf, c, {trueClass})";
+        var atClass = trueClass is null ? null : $"{Math}.WhereClass(isClass[c], {trueClass})";
         return Local(everyClass is null ? atClass ?? $"global::System.Numerics.Vector<T>.Zero" : atClass is null ? everyClass : $"{everyClass} + {atClass}");
     }
 

@@ -28,6 +28,20 @@ public readonly ref partial struct KernelChunk<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector<T> ClassAt(int i) => Load(ref MemoryMarshal.GetReference(_vectorClassOf), i);
 
+    /// <summary>
+    /// For each class, the lanes of the vector of pixels starting at <paramref name="i"/> whose class it is (all bits
+    /// set there, 0 elsewhere; an ignored pixel is of class 0, a lane past the chunk of none).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ClassMasksAt(int i, Span<Vector<T>> isClass)
+    {
+        var classOf = ClassAt(i);
+        for (var c = 0; c < isClass.Length; c++)
+        {
+            isClass[c] = Vector.Equals(classOf, new Vector<T>(T.CreateTruncating(c)));
+        }
+    }
+
     /// <summary>1 where the pixel counts, 0 where it is ignored or past the chunk.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector<T> ValidAt(int i) =>
@@ -35,12 +49,12 @@ public readonly ref partial struct KernelChunk<T>
 
     /// <summary>Each pixel's logit of its own class.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector<T> LogitsAtTrueClass(Vector<T> classOf, int i)
+    public Vector<T> LogitsAtTrueClass(ReadOnlySpan<Vector<T>> isClass, int i)
     {
         var value = LogitsAt(0, i);
         for (var c = 1; c < Classes; c++)
         {
-            value = Vector.ConditionalSelect(PixelMath.IsClass(classOf, c), LogitsAt(c, i), value);
+            value = Vector.ConditionalSelect(isClass[c], LogitsAt(c, i), value);
         }
 
         return value;
@@ -100,7 +114,7 @@ public readonly ref partial struct KernelChunk<T>
                 logp[c] = shifted;
             }
 
-            var exponential = PixelMath.ExpNonPositive(shifted);
+            var exponential = PixelMath.ExpOfShifted(shifted);
             p[c] = exponential;
             sum += exponential;
         }
@@ -113,7 +127,7 @@ public readonly ref partial struct KernelChunk<T>
 
         if (withLog)
         {
-            var logSum = PixelMath.Log(sum);
+            var logSum = PixelMath.LogOfNormal(sum);
             for (var c = 0; c < Classes; c++)
             {
                 logp[c] -= logSum;

@@ -17,25 +17,23 @@ public static class PixelMath
     public static Vector<T> Broadcast<T>(double value)
         where T : unmanaged, IFloatingPointIeee754<T> => new(T.CreateTruncating(value));
 
-    /// <summary>The lanes where the pixel's class is <paramref name="c"/>: all ones there, zeros elsewhere.</summary>
+    /// <summary><paramref name="value"/> where <paramref name="isClass"/> is set (the pixel is of that class), 0 elsewhere.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<T> IsClass<T>(Vector<T> classOf, int c)
-        where T : unmanaged, IFloatingPointIeee754<T> => Vector.Equals(classOf, new Vector<T>(T.CreateTruncating(c)));
+    public static Vector<T> WhereClass<T>(Vector<T> isClass, Vector<T> value)
+        where T : unmanaged, IFloatingPointIeee754<T> => isClass & value;
 
-    /// <summary><paramref name="value"/> where the pixel's class is <paramref name="c"/>, 0 elsewhere.</summary>
+    /// <summary>
+    /// Each pixel's entry of its own class's row (row 0's where the pixel is of none of them). The spans are the
+    /// kernel's scratch vectors (<see cref="Span{T}"/>, not read-only, so that C# before 14 infers T from them).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<T> WhereClass<T>(Vector<T> classOf, int c, Vector<T> value)
-        where T : unmanaged, IFloatingPointIeee754<T> => Vector.ConditionalSelect(IsClass(classOf, c), value, Vector<T>.Zero);
-
-    /// <summary>Each pixel's entry of its own class's row (row 0's where the class is none of them).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<T> AtClass<T>(Vector<T> classOf, ReadOnlySpan<Vector<T>> rows)
+    public static Vector<T> AtClass<T>(Span<Vector<T>> isClass, Span<Vector<T>> rows)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var value = rows[0];
         for (var c = 1; c < rows.Length; c++)
         {
-            value = Vector.ConditionalSelect(IsClass(classOf, c), rows[c], value);
+            value = Vector.ConditionalSelect(isClass[c], rows[c], value);
         }
 
         return value;
@@ -46,37 +44,37 @@ public static class PixelMath
     /// for p's precision (the other classes' p underflow as pt rounds to 1), the logsumexp of their log p, as
     /// <see cref="KernelChunk{T}.LogComplementAtTrueClass(ClassRows{T}, ClassRows{T}, Span{T})"/> computes it.
     /// </summary>
-    public static Vector<T> LogComplementAtClass<T>(Vector<T> classOf, ReadOnlySpan<Vector<T>> p, ReadOnlySpan<Vector<T>> logp)
+    public static Vector<T> LogComplementAtClass<T>(Span<Vector<T>> isClass, Span<Vector<T>> p, Span<Vector<T>> logp)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var others = Vector<T>.Zero;
         for (var c = 0; c < p.Length; c++)
         {
-            others += Vector.ConditionalSelect(IsClass(classOf, c), Vector<T>.Zero, p[c]);
+            others += Vector.AndNot(p[c], isClass[c]);
         }
 
         var smallest = new Vector<T>(T.CreateTruncating(typeof(T) == typeof(float) ? 1e-30 : 1e-290));
         var imprecise = ~Vector.GreaterThanOrEqual(others, smallest);
         var result = Log(others);
-        return Vector.EqualsAll(imprecise, Vector<T>.Zero) ? result : Vector.ConditionalSelect(imprecise, LogSumExpOfOthers(classOf, logp), result);
+        return Vector.EqualsAll(imprecise, Vector<T>.Zero) ? result : Vector.ConditionalSelect(imprecise, LogSumExpOfOthers(isClass, logp), result);
     }
 
     /// <summary>log Σ over c ≠ class of exp(log p): m + log Σ exp(log p - m), -∞ when every other class is at -∞.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector<T> LogSumExpOfOthers<T>(Vector<T> classOf, ReadOnlySpan<Vector<T>> logp)
+    private static Vector<T> LogSumExpOfOthers<T>(ReadOnlySpan<Vector<T>> isClass, ReadOnlySpan<Vector<T>> logp)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var negativeInfinity = new Vector<T>(T.NegativeInfinity);
         var max = negativeInfinity;
         for (var c = 0; c < logp.Length; c++)
         {
-            max = Max(max, Vector.ConditionalSelect(IsClass(classOf, c), negativeInfinity, logp[c]));
+            max = Max(max, Vector.ConditionalSelect(isClass[c], negativeInfinity, logp[c]));
         }
 
         var sum = Vector<T>.Zero;
         for (var c = 0; c < logp.Length; c++)
         {
-            sum += Vector.ConditionalSelect(IsClass(classOf, c), Vector<T>.Zero, Exp(logp[c] - max));
+            sum += Vector.AndNot(Exp(logp[c] - max), isClass[c]);
         }
 
         return Vector.ConditionalSelect(Vector.Equals(max, negativeInfinity), max, max + Log(sum));
@@ -99,6 +97,18 @@ public static class PixelMath
     public static Vector<T> Log<T>(Vector<T> x)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         typeof(T) == typeof(float) ? FromSingle<T>(VectorLog.Log(Vector.AsVectorSingle(x))) : Lanes(x, static v => T.Log(v));
+
+    /// <summary>log(x) for x a normal positive value or NaN (a softmax's Σ exp, at least 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector<T> LogOfNormal<T>(Vector<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float) ? FromSingle<T>(VectorLog.LogOfNormal(Vector.AsVectorSingle(x))) : Lanes(x, static v => T.Log(v));
+
+    /// <summary>exp(x) for x ≤ 0 or NaN (a softmax's z - max).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector<T> ExpOfShifted<T>(Vector<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float) ? FromSingle<T>(VectorExp.Exp(Vector.AsVectorSingle(x))) : Lanes(x, static v => T.Exp(v));
 
     /// <summary>log(1 + x).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

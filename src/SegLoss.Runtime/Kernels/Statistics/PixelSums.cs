@@ -37,15 +37,15 @@ public ref struct PixelSums<T>
 
     /// <summary>Adds a vector of pixel values to entry <paramref name="k"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly void Add(int k, Vector<T> values) => _running[k] += values;
+    public readonly void Add(int k, Vector<T> values) => Running(k) += values;
 
     /// <summary>Adds each pixel's value to entry <paramref name="at"/> + its class (a per-class sum at the true class).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly void AddAtClass(int at, Vector<T> classOf, int classes, Vector<T> values)
+    public readonly void AddAtClass(int at, ReadOnlySpan<Vector<T>> isClass, Vector<T> values)
     {
-        for (var c = 0; c < classes; c++)
+        for (var c = 0; c < isClass.Length; c++)
         {
-            _running[at + c] += PixelMath.WhereClass(classOf, c, values);
+            Running(at + c) += isClass[c] & values;
         }
     }
 
@@ -73,6 +73,17 @@ public ref struct PixelSums<T>
 
             sums[k] += total;
         }
+    }
+
+    /// <summary>
+    /// Entry <paramref name="k"/>'s running sum, without a bounds check: the generated kernels add only to the entries
+    /// of their statistics, below the count they made the sums with (the loop's hottest line).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly ref Vector<T> Running(int k)
+    {
+        System.Diagnostics.Debug.Assert((uint)k < (uint)_running.Length, "a statistic entry past the chunk's sums");
+        return ref Unsafe.Add(ref MemoryMarshal.GetReference(_running), k);
     }
 
     private void Flush()

@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SegLoss.Runtime.Kernels.Statistics;
 
@@ -46,6 +48,47 @@ internal static class VectorLog
         result = Vector.ConditionalSelect(Vector.Equals(x, Vector<float>.Zero), new Vector<float>(float.NegativeInfinity), result);
         result = Vector.ConditionalSelect(Vector.Equals(x, new Vector<float>(float.PositiveInfinity)), x, result);
         return Vector.ConditionalSelect(Vector.LessThan(x, Vector<float>.Zero) | ~Vector.Equals(x, x), new Vector<float>(float.NaN), result);
+    }
+
+    /// <summary>
+    /// log(x) for x a normal positive float or NaN (a softmax's Σ exp, at least 1): the same steps as <see cref="Log"/>
+    /// without its subnormal, zero, negative and infinite cases, with AVX2 and FMA where the CPU has them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> LogOfNormal(Vector<float> x)
+    {
+        if (Vector<float>.Count == Vector256<float>.Count && Fma.IsSupported && Avx2.IsSupported)
+        {
+            return LogOfNormal(x.AsVector256()).AsVector();
+        }
+
+        return Log(x);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> LogOfNormal(Vector256<float> x)
+    {
+        var bits = x.AsInt32();
+        var exponent = Avx2.Subtract(Avx2.ShiftRightArithmetic(bits, 23), Vector256.Create(126));
+        var mantissa = Avx2.Or(Avx2.And(bits, Vector256.Create(0x007FFFFF)), Vector256.Create(0x3F000000)).AsSingle();
+        var low = Avx.CompareLessThan(mantissa, Vector256.Create(0.707106781186547524f));
+        exponent = Avx2.Add(exponent, low.AsInt32());
+        var t = Avx.Subtract(Avx.BlendVariable(mantissa, Avx.Add(mantissa, mantissa), low), Vector256<float>.One);
+        var t2 = Avx.Multiply(t, t);
+        var polynomial = Vector256.Create(7.0376836292E-2f);
+        polynomial = Fma.MultiplyAdd(polynomial, t, Vector256.Create(-1.1514610310E-1f));
+        polynomial = Fma.MultiplyAdd(polynomial, t, Vector256.Create(1.1676998740E-1f));
+        polynomial = Fma.MultiplyAdd(polynomial, t, Vector256.Create(-1.2420140846E-1f));
+        polynomial = Fma.MultiplyAdd(polynomial, t, Vector256.Create(1.4249322787E-1f));
+        polynomial = Fma.MultiplyAdd(polynomial, t, Vector256.Create(-1.6668057665E-1f));
+        polynomial = Fma.MultiplyAdd(polynomial, t, Vector256.Create(2.0000714765E-1f));
+        polynomial = Fma.MultiplyAdd(polynomial, t, Vector256.Create(-2.4999993993E-1f));
+        polynomial = Fma.MultiplyAdd(polynomial, t, Vector256.Create(3.3333331174E-1f));
+        var e = Avx.ConvertToVector256Single(exponent);
+        var y = Fma.MultiplyAdd(Avx.Multiply(polynomial, t), t2, Avx.Multiply(e, Vector256.Create(-2.12194440e-4f)));
+        y = Fma.MultiplyAddNegated(t2, Vector256.Create(0.5f), y);
+        var result = Fma.MultiplyAdd(e, Vector256.Create(0.693359375f), Avx.Add(t, y));
+        return Avx.BlendVariable(result, x, Avx.CompareUnordered(x, x));
     }
 
     /// <summary>
