@@ -379,6 +379,7 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
                 p[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
             }
 
+            // dp
             var v1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k1);
             for (var c = 0; c < chunk.Classes; c++)
             {
@@ -430,6 +431,7 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
                 p[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
             }
 
+            // dp
             for (var c = 0; c < chunk.Classes; c++)
             {
                 var v1 = k1[c] * chunk.TargetAt(c, i);

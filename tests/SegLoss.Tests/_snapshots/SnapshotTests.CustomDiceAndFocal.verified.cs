@@ -348,13 +348,13 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
         {
             k2[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gTP[row + c]);
         }
-        var k3 = scratch.Vectors(chunk.Classes);
+        var k3 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS1[chunk.Sample]);
+        var k4 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(_gamma);
+        var k5 = scratch.Vectors(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            k3[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gP[row + c]);
+            k5[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gP[row + c]);
         }
-        var k4 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS1[chunk.Sample]);
-        var k5 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(_gamma);
 
         for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
         {
@@ -365,46 +365,39 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
             var log1mpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogComplementAtClass(isClass, p, logp);
             var wt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k1);
 
+            // dp, dlogp, d
             var v1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k2);
+            var v2 = k3 * wt;
+            var v3 = v2 * logpt;
+            var v4 = k4 * log1mpt;
+            var v5 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v4);
+            var v6 = v3 * v5;
+            var v7 = v6 * k4;
+            var v8 = v2 * v5;
+            var v9 = logpt - log1mpt;
+            var v10 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.ExpNonPositive(v9);
+            var v11 = v7 * v10;
+            var v12 = v8 - v11;
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v2 = k3[c] + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v1);
-                dp[c] = v2;
-            }
-
-            var v3 = k4 * wt;
-            var v4 = v3 * logpt;
-            var v5 = k5 * log1mpt;
-            var v6 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v5);
-            var v7 = v4 * v6;
-            var v8 = v7 * k5;
-            var v9 = v3 * v6;
-            var v10 = logpt - log1mpt;
-            var v11 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.ExpNonPositive(v10);
-            var v12 = v8 * v11;
-            var v13 = v9 - v12;
-            for (var c = 0; c < chunk.Classes; c++)
-            {
+                var v13 = k5[c] + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v1);
+                dp[c] = v13;
                 var v14 = logp[c] - log1mpt;
                 var v15 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.ExpNonPositive(v14);
-                var v16 = v8 * v15;
-                var v17 = v16 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v13);
+                var v16 = v7 * v15;
+                var v17 = v16 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v12);
                 dlogp[c] = v17;
-            }
-
-            for (var c = 0; c < chunk.Classes; c++)
-            {
                 var v18 = dp[c] * p[c];
                 var v19 = v18 + dlogp[c];
                 d[c] = v19;
             }
 
+            // dL/dz, written once (zero at ignored pixels).
             var v20 = global::System.Numerics.Vector<T>.Zero;
             for (var c = 0; c < chunk.Classes; c++)
             {
                 v20 += d[c];
             }
-            // dL/dz, written once (zero at ignored pixels).
             for (var c = 0; c < chunk.Classes; c++)
             {
                 var v21 = p[c] * v20;

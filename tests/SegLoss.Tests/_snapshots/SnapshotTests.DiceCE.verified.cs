@@ -444,13 +444,13 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
         {
             k2[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gTP[row + c]);
         }
-        var k3 = scratch.Vectors(chunk.Classes);
+        var k3 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(1.0 - _label_smoothing);
+        var k4 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS1[chunk.Sample]);
+        var k5 = scratch.Vectors(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            k3[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gP[row + c]);
+            k5[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gP[row + c]);
         }
-        var k4 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(1.0 - _label_smoothing);
-        var k5 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS1[chunk.Sample]);
         var k6 = scratch.Vectors(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
@@ -464,34 +464,27 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
             chunk.SoftmaxAt(i, p, default);
             var wt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k1);
 
+            // dp, dlogp, d
             var v1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k2);
+            var v2 = wt * k3;
+            var v3 = k4 * v2;
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v2 = k3[c] + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v1);
-                dp[c] = v2;
-            }
-
-            var v3 = wt * k4;
-            var v4 = k5 * v3;
-            for (var c = 0; c < chunk.Classes; c++)
-            {
-                var v5 = k6[c] + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v4);
+                var v4 = k5[c] + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v1);
+                dp[c] = v4;
+                var v5 = k6[c] + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v3);
                 dlogp[c] = v5;
-            }
-
-            for (var c = 0; c < chunk.Classes; c++)
-            {
                 var v6 = dp[c] * p[c];
                 var v7 = v6 + dlogp[c];
                 d[c] = v7;
             }
 
+            // dL/dz, written once (zero at ignored pixels).
             var v8 = global::System.Numerics.Vector<T>.Zero;
             for (var c = 0; c < chunk.Classes; c++)
             {
                 v8 += d[c];
             }
-            // dL/dz, written once (zero at ignored pixels).
             for (var c = 0; c < chunk.Classes; c++)
             {
                 var v9 = p[c] * v8;
@@ -544,33 +537,26 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
             var valid = chunk.ValidAt(i);
             chunk.SoftmaxAt(i, p, default);
 
+            // dp, dlogp, d
             for (var c = 0; c < chunk.Classes; c++)
             {
                 var v1 = k1[c] * chunk.TargetAt(c, i);
                 var v2 = v1 + k2[c];
                 dp[c] = v2;
-            }
-
-            for (var c = 0; c < chunk.Classes; c++)
-            {
                 var v3 = k3[c] * chunk.TargetAt(c, i);
                 var v4 = k4[c] + v3;
                 dlogp[c] = v4;
-            }
-
-            for (var c = 0; c < chunk.Classes; c++)
-            {
                 var v5 = dp[c] * p[c];
                 var v6 = v5 + dlogp[c];
                 d[c] = v6;
             }
 
+            // dL/dz, written once (zero at ignored pixels).
             var v7 = global::System.Numerics.Vector<T>.Zero;
             for (var c = 0; c < chunk.Classes; c++)
             {
                 v7 += d[c];
             }
-            // dL/dz, written once (zero at ignored pixels).
             for (var c = 0; c < chunk.Classes; c++)
             {
                 var v8 = p[c] * v7;

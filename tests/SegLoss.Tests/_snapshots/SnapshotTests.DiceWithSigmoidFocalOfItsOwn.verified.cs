@@ -477,18 +477,18 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
         var k2 = scratch.Vectors(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            k2[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gP2[row + c]);
+            k2[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS1[row + c]);
         }
-        var k3 = scratch.Vectors(chunk.Classes);
+        var k3 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(_gamma);
+        var k4 = scratch.Vectors(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            k3[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS1[row + c]);
+            k4[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS3[row + c]);
         }
-        var k4 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(_gamma);
         var k5 = scratch.Vectors(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            k5[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS3[row + c]);
+            k5[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gP2[row + c]);
         }
         var k6 = scratch.Vectors(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
@@ -515,64 +515,53 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
             var logptSigmoid = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, logpSigmoid);
             var log1mptSigmoid = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAtTrueClass(isClass, i));
 
+            // dp, d, dlogpSigmoid, dlog1mpSigmoid
             var v1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k1);
+            var v2 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k2);
+            var v3 = k3 * log1mptSigmoid;
+            var v4 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v3);
+            var v5 = v2 * v4;
+            var v6 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k4);
+            var v7 = v6 * log1mptSigmoid;
+            var v8 = k3 * logptSigmoid;
+            var v9 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v8);
+            var v10 = v7 * v9;
+            var v11 = v10 * k3;
+            var v12 = v5 + v11;
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v2 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.PowDerivative(p[c], 2.0);
-                var v3 = k2[c] * v2;
-                var v4 = v3 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v1);
-                dp[c] = v4;
-            }
-
-            for (var c = 0; c < chunk.Classes; c++)
-            {
-                var v5 = dp[c] * p[c];
-                d[c] = v5;
-            }
-
-            var v6 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k3);
-            var v7 = k4 * log1mptSigmoid;
-            var v8 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v7);
-            var v9 = v6 * v8;
-            var v10 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k5);
-            var v11 = v10 * log1mptSigmoid;
-            var v12 = k4 * logptSigmoid;
-            var v13 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v12);
-            var v14 = v11 * v13;
-            var v15 = v14 * k4;
-            var v16 = v9 + v15;
-            for (var c = 0; c < chunk.Classes; c++)
-            {
+                var v13 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.PowDerivative(p[c], 2.0);
+                var v14 = k5[c] * v13;
+                var v15 = v14 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v1);
+                dp[c] = v15;
+                var v16 = dp[c] * p[c];
+                d[c] = v16;
                 var v17 = k6[c] * log1mpSigmoid[c];
-                var v18 = k4 * logpSigmoid[c];
+                var v18 = k3 * logpSigmoid[c];
                 var v19 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v18);
                 var v20 = v17 * v19;
-                var v21 = v20 * k4;
-                var v22 = v21 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v16);
+                var v21 = v20 * k3;
+                var v22 = v21 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v12);
                 dlogpSigmoid[c] = v22;
-            }
-
-            for (var c = 0; c < chunk.Classes; c++)
-            {
-                var v23 = k4 * logpSigmoid[c];
+                var v23 = k3 * logpSigmoid[c];
                 var v24 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v23);
                 var v25 = k6[c] * v24;
                 dlog1mpSigmoid[c] = v25;
             }
 
+            // dL/dz, written once (zero at ignored pixels).
             var v26 = global::System.Numerics.Vector<T>.Zero;
             for (var c = 0; c < chunk.Classes; c++)
             {
                 v26 += d[c];
             }
-            var v27 = v6 * logptSigmoid;
-            var v28 = v27 * v8;
-            var v29 = v28 * k4;
-            var v30 = v10 * v13;
+            var v27 = v2 * logptSigmoid;
+            var v28 = v27 * v4;
+            var v29 = v28 * k3;
+            var v30 = v6 * v9;
             var v31 = v29 + v30;
             var v32 = v31 * ptSigmoid;
             var v33 = -v32;
-            // dL/dz, written once (zero at ignored pixels).
             for (var c = 0; c < chunk.Classes; c++)
             {
                 var v34 = p[c] * v26;
@@ -654,6 +643,7 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
                 log1mpSigmoid[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAt(c, i));
             }
 
+            // dp, d, dlogpSigmoid, dlog1mpSigmoid
             for (var c = 0; c < chunk.Classes; c++)
             {
                 var v1 = k1[c] * chunk.TargetAt(c, i);
@@ -661,16 +651,8 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
                 var v3 = k2[c] * v2;
                 var v4 = v1 + v3;
                 dp[c] = v4;
-            }
-
-            for (var c = 0; c < chunk.Classes; c++)
-            {
                 var v5 = dp[c] * p[c];
                 d[c] = v5;
-            }
-
-            for (var c = 0; c < chunk.Classes; c++)
-            {
                 var v6 = k3[c] * chunk.TargetAt(c, i);
                 var v7 = k4 * log1mpSigmoid[c];
                 var v8 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v7);
@@ -689,10 +671,6 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
                 var v21 = v20 * k4;
                 var v22 = v15 + v21;
                 dlogpSigmoid[c] = v22;
-            }
-
-            for (var c = 0; c < chunk.Classes; c++)
-            {
                 var v23 = k3[c] * chunk.TargetAt(c, i);
                 var v24 = v23 * logpSigmoid[c];
                 var v25 = k4 * log1mpSigmoid[c];
@@ -711,12 +689,12 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
                 dlog1mpSigmoid[c] = v37;
             }
 
+            // dL/dz, written once (zero at ignored pixels).
             var v38 = global::System.Numerics.Vector<T>.Zero;
             for (var c = 0; c < chunk.Classes; c++)
             {
                 v38 += d[c];
             }
-            // dL/dz, written once (zero at ignored pixels).
             for (var c = 0; c < chunk.Classes; c++)
             {
                 var v39 = p[c] * v38;

@@ -401,6 +401,7 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
             var logpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, logp);
             var log1mpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAtTrueClass(isClass, i));
 
+            // dlogp, dlog1mp
             var v1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k1);
             var v2 = k2 * log1mpt;
             var v3 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v2);
@@ -421,16 +422,13 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
                 var v16 = v15 * k2;
                 var v17 = v16 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v11);
                 dlogp[c] = v17;
-            }
-
-            for (var c = 0; c < chunk.Classes; c++)
-            {
                 var v18 = k2 * logp[c];
                 var v19 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v18);
                 var v20 = k4[c] * v19;
                 dlog1mp[c] = v20;
             }
 
+            // dL/dz, written once (zero at ignored pixels).
             var v21 = v1 * logpt;
             var v22 = v21 * v3;
             var v23 = v22 * k2;
@@ -438,7 +436,6 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
             var v25 = v23 + v24;
             var v26 = v25 * pt;
             var v27 = -v26;
-            // dL/dz, written once (zero at ignored pixels).
             for (var c = 0; c < chunk.Classes; c++)
             {
                 var v28 = k5 - p[c];
@@ -500,6 +497,7 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
                 log1mp[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAt(c, i));
             }
 
+            // dlogp, dlog1mp
             for (var c = 0; c < chunk.Classes; c++)
             {
                 var v1 = k1[c] * chunk.TargetAt(c, i);
@@ -520,10 +518,6 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
                 var v16 = v15 * k2;
                 var v17 = v10 + v16;
                 dlogp[c] = v17;
-            }
-
-            for (var c = 0; c < chunk.Classes; c++)
-            {
                 var v18 = k1[c] * chunk.TargetAt(c, i);
                 var v19 = v18 * logp[c];
                 var v20 = k2 * log1mp[c];

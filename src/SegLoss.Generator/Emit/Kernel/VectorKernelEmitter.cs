@@ -193,21 +193,54 @@ internal sealed class VectorKernelEmitter
             }
 
             WritePrologue(body, program, forms, dense);
-            foreach (var (local, value) in steps)
+            // Consecutive steps share one class loop (each reads the others at its own class only), unless a step's
+            // per-pixel part reads a step before it: a sum over the classes needs every class of that step first.
+            var group = new List<(string Local, Expr Value)>();
+            void WriteGroup()
             {
+                if (group.Count == 0)
+                {
+                    return;
+                }
+
                 body.Line();
-                program.Hoist(value);
-                if (local == "dz")
+                body.Line($"// {string.Join(", ", group.Select(s => s.Local))}");
+                foreach (var (_, value) in group)
                 {
-                    body.Line("// dL/dz, written once (zero at ignored pixels).");
-                    program.ClassLoop(() => body.Line($"chunk.SetGradient(c, i, {program.VectorValue(value)} * valid);"));
+                    program.Hoist(value);
                 }
-                else
+
+                program.ClassLoop(() =>
                 {
-                    program.ClassLoop(() => body.Line($"{local}[c] = {program.VectorValue(value)};"));
-                }
+                    foreach (var (local, value) in group)
+                    {
+                        body.Line($"{local}[c] = {program.VectorValue(value)};");
+                    }
+                });
+                group.Clear();
             }
 
+            foreach (var (local, value) in steps)
+            {
+                if (local == "dz")
+                {
+                    WriteGroup();
+                    body.Line();
+                    body.Line("// dL/dz, written once (zero at ignored pixels).");
+                    program.Hoist(value);
+                    program.ClassLoop(() => body.Line($"chunk.SetGradient(c, i, {program.VectorValue(value)} * valid);"));
+                    continue;
+                }
+
+                if (program.PixelPartsReadRows(value))
+                {
+                    WriteGroup();
+                }
+
+                group.Add((local, value));
+            }
+
+            WriteGroup();
             WriteConstants(w, program);
             w.Line("for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)");
             w.Block(() => w.Append(body));

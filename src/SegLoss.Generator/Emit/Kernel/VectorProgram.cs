@@ -76,6 +76,9 @@ internal sealed class VectorProgram
         }
     }
 
+    /// <summary>Whether a per-pixel part of <paramref name="expr"/> (hoisted before its class loop) reads a step's rows.</summary>
+    public bool PixelPartsReadRows(Expr expr) => MaximalPixelParts(expr).Any(part => Algebra.Any(part, node => node is LocalExpr));
+
     /// <summary>Writes a loop over the classes around <paramref name="body"/>.</summary>
     public void ClassLoop(System.Action body)
     {
