@@ -271,14 +271,15 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
             // TP = Σx p * y
             totals.AddAtClass(1, isClass, pt * valid);
 
-            // P = Σx p
-            for (var c = 0; c < chunk.Classes; c++)
-            {
-                totals.Add(1 + chunk.Classes + c, p[c] * valid);
-            }
-
             // G = Σx y
             totals.AddAtClass(1 + 2 * chunk.Classes, isClass, valid);
+
+            // The statistics' parts at every class, in one class loop.
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                // P = Σx p
+                totals.Add(1 + chunk.Classes + c, p[c] * valid);
+            }
 
             totals.Next();
         }
@@ -306,23 +307,17 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
                 p[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
             }
 
-            // TP = Σx p * y
+            // The statistics' parts at every class, in one class loop.
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v1 = p[c] * chunk.TargetAt(c, i);
-                totals.Add(1 + c, v1 * valid);
-            }
-
-            // P = Σx p
-            for (var c = 0; c < chunk.Classes; c++)
-            {
+                // TP = Σx p * y
+                var v1 = chunk.TargetAt(c, i);
+                var v2 = p[c] * v1;
+                totals.Add(1 + c, v2 * valid);
+                // P = Σx p
                 totals.Add(1 + chunk.Classes + c, p[c] * valid);
-            }
-
-            // G = Σx y
-            for (var c = 0; c < chunk.Classes; c++)
-            {
-                totals.Add(1 + 2 * chunk.Classes + c, chunk.TargetAt(c, i) * valid);
+                // G = Σx y
+                totals.Add(1 + 2 * chunk.Classes + c, v1 * valid);
             }
 
             totals.Next();
@@ -434,18 +429,19 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
             // dp
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v1 = k1[c] * chunk.TargetAt(c, i);
-                var v2 = v1 + k2[c];
-                dp[c] = v2;
+                var v1 = chunk.TargetAt(c, i);
+                var v2 = k1[c] * v1;
+                var v3 = v2 + k2[c];
+                dp[c] = v3;
             }
 
             // dL/dz, written once (zero at ignored pixels).
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v3 = dp[c] * p[c];
-                var v4 = k3 - p[c];
-                var v5 = v3 * v4;
-                chunk.SetGradient(c, i, v5 * valid);
+                var v4 = dp[c] * p[c];
+                var v5 = k3 - p[c];
+                var v6 = v4 * v5;
+                chunk.SetGradient(c, i, v6 * valid);
             }
         }
     }

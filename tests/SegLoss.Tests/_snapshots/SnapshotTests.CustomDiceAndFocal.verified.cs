@@ -284,12 +284,6 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
             // TP = Σx p * y
             totals.AddAtClass(1, isClass, pt * valid);
 
-            // P = Σx p
-            for (var c = 0; c < chunk.Classes; c++)
-            {
-                totals.Add(1 + chunk.Classes + c, p[c] * valid);
-            }
-
             // G = Σx y
             totals.AddAtClass(1 + 2 * chunk.Classes, isClass, valid);
 
@@ -299,6 +293,13 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
             var v3 = v2 * logpt;
             var v4 = v3 * wt;
             totals.Add(1 + 3 * chunk.Classes, v4 * valid);
+
+            // The statistics' parts at every class, in one class loop.
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                // P = Σx p
+                totals.Add(1 + chunk.Classes + c, p[c] * valid);
+            }
 
             totals.Next();
         }

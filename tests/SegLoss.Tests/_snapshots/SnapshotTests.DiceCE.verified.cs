@@ -290,12 +290,6 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
             // TP = Σx p * y
             totals.AddAtClass(1, isClass, pt * valid);
 
-            // P = Σx p
-            for (var c = 0; c < chunk.Classes; c++)
-            {
-                totals.Add(1 + chunk.Classes + c, p[c] * valid);
-            }
-
             // G = Σx y
             totals.AddAtClass(1 + 2 * chunk.Classes, isClass, valid);
 
@@ -313,6 +307,13 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
 
             // S2 = Σx sumc_all((w * y))
             totals.Add(2 + 3 * chunk.Classes, wt * valid);
+
+            // The statistics' parts at every class, in one class loop.
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                // P = Σx p
+                totals.Add(1 + chunk.Classes + c, p[c] * valid);
+            }
 
             totals.Next();
         }
@@ -356,45 +357,41 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
             var valid = chunk.ValidAt(i);
             chunk.SoftmaxAt(i, p, logp);
 
-            // TP = Σx p * y
-            for (var c = 0; c < chunk.Classes; c++)
-            {
-                var v1 = p[c] * chunk.TargetAt(c, i);
-                totals.Add(1 + c, v1 * valid);
-            }
-
-            // P = Σx p
-            for (var c = 0; c < chunk.Classes; c++)
-            {
-                totals.Add(1 + chunk.Classes + c, p[c] * valid);
-            }
-
-            // G = Σx y
-            for (var c = 0; c < chunk.Classes; c++)
-            {
-                totals.Add(1 + 2 * chunk.Classes + c, chunk.TargetAt(c, i) * valid);
-            }
-
             // S1 = Σx sumc_all((((w * (label_smoothing / C)) * logp) + ((w * (1 - label_smoothing)) * (logp * y))))
-            var v2 = global::System.Numerics.Vector<T>.Zero;
+            var v1 = global::System.Numerics.Vector<T>.Zero;
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v3 = k1[c] * logp[c];
-                var v4 = logp[c] * chunk.TargetAt(c, i);
+                var v2 = k1[c] * logp[c];
+                var v3 = chunk.TargetAt(c, i);
+                var v4 = logp[c] * v3;
                 var v5 = k2[c] * v4;
-                var v6 = v3 + v5;
-                v2 += v6;
+                var v6 = v2 + v5;
+                v1 += v6;
             }
-            totals.Add(1 + 3 * chunk.Classes, v2 * valid);
+            totals.Add(1 + 3 * chunk.Classes, v1 * valid);
 
             // S2 = Σx sumc_all((w * y))
             var v7 = global::System.Numerics.Vector<T>.Zero;
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v8 = k3[c] * chunk.TargetAt(c, i);
-                v7 += v8;
+                var v8 = chunk.TargetAt(c, i);
+                var v9 = k3[c] * v8;
+                v7 += v9;
             }
             totals.Add(2 + 3 * chunk.Classes, v7 * valid);
+
+            // The statistics' parts at every class, in one class loop.
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                // TP = Σx p * y
+                var v10 = chunk.TargetAt(c, i);
+                var v11 = p[c] * v10;
+                totals.Add(1 + c, v11 * valid);
+                // P = Σx p
+                totals.Add(1 + chunk.Classes + c, p[c] * valid);
+                // G = Σx y
+                totals.Add(1 + 2 * chunk.Classes + c, v10 * valid);
+            }
 
             totals.Next();
         }
@@ -540,28 +537,29 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
             // dp, dlogp, d
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v1 = k1[c] * chunk.TargetAt(c, i);
-                var v2 = v1 + k2[c];
-                dp[c] = v2;
-                var v3 = k3[c] * chunk.TargetAt(c, i);
-                var v4 = k4[c] + v3;
-                dlogp[c] = v4;
-                var v5 = dp[c] * p[c];
-                var v6 = v5 + dlogp[c];
-                d[c] = v6;
+                var v1 = chunk.TargetAt(c, i);
+                var v2 = k1[c] * v1;
+                var v3 = v2 + k2[c];
+                dp[c] = v3;
+                var v4 = k3[c] * v1;
+                var v5 = k4[c] + v4;
+                dlogp[c] = v5;
+                var v6 = dp[c] * p[c];
+                var v7 = v6 + dlogp[c];
+                d[c] = v7;
             }
 
             // dL/dz, written once (zero at ignored pixels).
-            var v7 = global::System.Numerics.Vector<T>.Zero;
+            var v8 = global::System.Numerics.Vector<T>.Zero;
             for (var c = 0; c < chunk.Classes; c++)
             {
-                v7 += d[c];
+                v8 += d[c];
             }
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v8 = p[c] * v7;
-                var v9 = d[c] - v8;
-                chunk.SetGradient(c, i, v9 * valid);
+                var v9 = p[c] * v8;
+                var v10 = d[c] - v9;
+                chunk.SetGradient(c, i, v10 * valid);
             }
         }
     }

@@ -307,36 +307,33 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
             // TP = Σx p * y
             totals.AddAtClass(1, isClass, pt * valid);
 
-            // P2 = Σx p^2
-            for (var c = 0; c < chunk.Classes; c++)
-            {
-                var v1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Pow(p[c], 2.0);
-                totals.Add(1 + chunk.Classes + c, v1 * valid);
-            }
-
             // G2 = Σx y^2
             totals.AddAtClass(1 + 2 * chunk.Classes, isClass, valid);
 
             // S1 = Σx exp((gamma * log1mp@sigmoid)) * logp@sigmoid * y
-            var v2 = k1 * log1mptSigmoid;
-            var v3 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v2);
-            var v4 = v3 * logptSigmoid;
-            totals.AddAtClass(1 + 3 * chunk.Classes, isClass, v4 * valid);
-
-            // S2 = Σx exp((gamma * logp@sigmoid)) * log1mp@sigmoid
-            for (var c = 0; c < chunk.Classes; c++)
-            {
-                var v5 = k1 * logpSigmoid[c];
-                var v6 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v5);
-                var v7 = v6 * log1mpSigmoid[c];
-                totals.Add(1 + 4 * chunk.Classes + c, v7 * valid);
-            }
+            var v1 = k1 * log1mptSigmoid;
+            var v2 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v1);
+            var v3 = v2 * logptSigmoid;
+            totals.AddAtClass(1 + 3 * chunk.Classes, isClass, v3 * valid);
 
             // S3 = Σx exp((gamma * logp@sigmoid)) * log1mp@sigmoid * y
-            var v8 = k1 * logptSigmoid;
-            var v9 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v8);
-            var v10 = v9 * log1mptSigmoid;
-            totals.AddAtClass(1 + 5 * chunk.Classes, isClass, v10 * valid);
+            var v4 = k1 * logptSigmoid;
+            var v5 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v4);
+            var v6 = v5 * log1mptSigmoid;
+            totals.AddAtClass(1 + 5 * chunk.Classes, isClass, v6 * valid);
+
+            // The statistics' parts at every class, in one class loop.
+            for (var c = 0; c < chunk.Classes; c++)
+            {
+                // P2 = Σx p^2
+                var v7 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Pow(p[c], 2.0);
+                totals.Add(1 + chunk.Classes + c, v7 * valid);
+                // S2 = Σx exp((gamma * logp@sigmoid)) * log1mp@sigmoid
+                var v8 = k1 * logpSigmoid[c];
+                var v9 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v8);
+                var v10 = v9 * log1mpSigmoid[c];
+                totals.Add(1 + 4 * chunk.Classes + c, v10 * valid);
+            }
 
             totals.Next();
         }
@@ -376,54 +373,33 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
                 log1mpSigmoid[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAt(c, i));
             }
 
-            // TP = Σx p * y
+            // The statistics' parts at every class, in one class loop.
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v1 = p[c] * chunk.TargetAt(c, i);
-                totals.Add(1 + c, v1 * valid);
-            }
-
-            // P2 = Σx p^2
-            for (var c = 0; c < chunk.Classes; c++)
-            {
-                var v2 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Pow(p[c], 2.0);
-                totals.Add(1 + chunk.Classes + c, v2 * valid);
-            }
-
-            // G2 = Σx y^2
-            for (var c = 0; c < chunk.Classes; c++)
-            {
-                var v3 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Pow(chunk.TargetAt(c, i), 2.0);
-                totals.Add(1 + 2 * chunk.Classes + c, v3 * valid);
-            }
-
-            // S1 = Σx exp((gamma * log1mp@sigmoid)) * logp@sigmoid * y
-            for (var c = 0; c < chunk.Classes; c++)
-            {
-                var v4 = k1 * log1mpSigmoid[c];
-                var v5 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v4);
-                var v6 = v5 * logpSigmoid[c];
-                var v7 = v6 * chunk.TargetAt(c, i);
-                totals.Add(1 + 3 * chunk.Classes + c, v7 * valid);
-            }
-
-            // S2 = Σx exp((gamma * logp@sigmoid)) * log1mp@sigmoid
-            for (var c = 0; c < chunk.Classes; c++)
-            {
-                var v8 = k1 * logpSigmoid[c];
-                var v9 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v8);
-                var v10 = v9 * log1mpSigmoid[c];
-                totals.Add(1 + 4 * chunk.Classes + c, v10 * valid);
-            }
-
-            // S3 = Σx exp((gamma * logp@sigmoid)) * log1mp@sigmoid * y
-            for (var c = 0; c < chunk.Classes; c++)
-            {
-                var v11 = k1 * logpSigmoid[c];
-                var v12 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v11);
-                var v13 = v12 * log1mpSigmoid[c];
-                var v14 = v13 * chunk.TargetAt(c, i);
-                totals.Add(1 + 5 * chunk.Classes + c, v14 * valid);
+                // TP = Σx p * y
+                var v1 = chunk.TargetAt(c, i);
+                var v2 = p[c] * v1;
+                totals.Add(1 + c, v2 * valid);
+                // P2 = Σx p^2
+                var v3 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Pow(p[c], 2.0);
+                totals.Add(1 + chunk.Classes + c, v3 * valid);
+                // G2 = Σx y^2
+                var v4 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Pow(v1, 2.0);
+                totals.Add(1 + 2 * chunk.Classes + c, v4 * valid);
+                // S1 = Σx exp((gamma * log1mp@sigmoid)) * logp@sigmoid * y
+                var v5 = k1 * log1mpSigmoid[c];
+                var v6 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v5);
+                var v7 = v6 * logpSigmoid[c];
+                var v8 = v7 * v1;
+                totals.Add(1 + 3 * chunk.Classes + c, v8 * valid);
+                // S2 = Σx exp((gamma * logp@sigmoid)) * log1mp@sigmoid
+                var v9 = k1 * logpSigmoid[c];
+                var v10 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v9);
+                var v11 = v10 * log1mpSigmoid[c];
+                totals.Add(1 + 4 * chunk.Classes + c, v11 * valid);
+                // S3 = Σx exp((gamma * logp@sigmoid)) * log1mp@sigmoid * y
+                var v12 = v11 * v1;
+                totals.Add(1 + 5 * chunk.Classes + c, v12 * valid);
             }
 
             totals.Next();
@@ -543,37 +519,35 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
                 var v21 = v20 * k3;
                 var v22 = v21 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v12);
                 dlogpSigmoid[c] = v22;
-                var v23 = k3 * logpSigmoid[c];
-                var v24 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v23);
-                var v25 = k6[c] * v24;
-                dlog1mpSigmoid[c] = v25;
+                var v23 = k6[c] * v19;
+                dlog1mpSigmoid[c] = v23;
             }
 
             // dL/dz, written once (zero at ignored pixels).
-            var v26 = global::System.Numerics.Vector<T>.Zero;
+            var v24 = global::System.Numerics.Vector<T>.Zero;
             for (var c = 0; c < chunk.Classes; c++)
             {
-                v26 += d[c];
+                v24 += d[c];
             }
-            var v27 = v2 * logptSigmoid;
-            var v28 = v27 * v4;
-            var v29 = v28 * k3;
-            var v30 = v6 * v9;
-            var v31 = v29 + v30;
-            var v32 = v31 * ptSigmoid;
-            var v33 = -v32;
+            var v25 = v2 * logptSigmoid;
+            var v26 = v25 * v4;
+            var v27 = v26 * k3;
+            var v28 = v6 * v9;
+            var v29 = v27 + v28;
+            var v30 = v29 * ptSigmoid;
+            var v31 = -v30;
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v34 = p[c] * v26;
-                var v35 = d[c] - v34;
-                var v36 = k7 - pSigmoid[c];
-                var v37 = dlogpSigmoid[c] * v36;
-                var v38 = v35 + v37;
-                var v39 = dlog1mpSigmoid[c] * pSigmoid[c];
-                var v40 = v38 - v39;
-                var v41 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v33);
-                var v42 = v40 + v41;
-                chunk.SetGradient(c, i, v42 * valid);
+                var v32 = p[c] * v24;
+                var v33 = d[c] - v32;
+                var v34 = k7 - pSigmoid[c];
+                var v35 = dlogpSigmoid[c] * v34;
+                var v36 = v33 + v35;
+                var v37 = dlog1mpSigmoid[c] * pSigmoid[c];
+                var v38 = v36 - v37;
+                var v39 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v31);
+                var v40 = v38 + v39;
+                chunk.SetGradient(c, i, v40 * valid);
             }
         }
     }
@@ -646,65 +620,56 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
             // dp, d, dlogpSigmoid, dlog1mpSigmoid
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v1 = k1[c] * chunk.TargetAt(c, i);
-                var v2 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.PowDerivative(p[c], 2.0);
-                var v3 = k2[c] * v2;
-                var v4 = v1 + v3;
-                dp[c] = v4;
-                var v5 = dp[c] * p[c];
-                d[c] = v5;
-                var v6 = k3[c] * chunk.TargetAt(c, i);
-                var v7 = k4 * log1mpSigmoid[c];
-                var v8 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v7);
-                var v9 = v6 * v8;
-                var v10 = k5[c] * log1mpSigmoid[c];
-                var v11 = k4 * logpSigmoid[c];
-                var v12 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v11);
-                var v13 = v10 * v12;
-                var v14 = v13 * k4;
-                var v15 = v9 + v14;
-                var v16 = k6[c] * chunk.TargetAt(c, i);
-                var v17 = v16 * log1mpSigmoid[c];
-                var v18 = k4 * logpSigmoid[c];
-                var v19 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v18);
-                var v20 = v17 * v19;
-                var v21 = v20 * k4;
-                var v22 = v15 + v21;
-                dlogpSigmoid[c] = v22;
-                var v23 = k3[c] * chunk.TargetAt(c, i);
-                var v24 = v23 * logpSigmoid[c];
-                var v25 = k4 * log1mpSigmoid[c];
-                var v26 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v25);
-                var v27 = v24 * v26;
-                var v28 = v27 * k4;
-                var v29 = k4 * logpSigmoid[c];
-                var v30 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v29);
-                var v31 = k5[c] * v30;
-                var v32 = v28 + v31;
-                var v33 = k6[c] * chunk.TargetAt(c, i);
-                var v34 = k4 * logpSigmoid[c];
-                var v35 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v34);
-                var v36 = v33 * v35;
-                var v37 = v32 + v36;
-                dlog1mpSigmoid[c] = v37;
+                var v1 = chunk.TargetAt(c, i);
+                var v2 = k1[c] * v1;
+                var v3 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.PowDerivative(p[c], 2.0);
+                var v4 = k2[c] * v3;
+                var v5 = v2 + v4;
+                dp[c] = v5;
+                var v6 = dp[c] * p[c];
+                d[c] = v6;
+                var v7 = k3[c] * v1;
+                var v8 = k4 * log1mpSigmoid[c];
+                var v9 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v8);
+                var v10 = v7 * v9;
+                var v11 = k5[c] * log1mpSigmoid[c];
+                var v12 = k4 * logpSigmoid[c];
+                var v13 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v12);
+                var v14 = v11 * v13;
+                var v15 = v14 * k4;
+                var v16 = v10 + v15;
+                var v17 = k6[c] * v1;
+                var v18 = v17 * log1mpSigmoid[c];
+                var v19 = v18 * v13;
+                var v20 = v19 * k4;
+                var v21 = v16 + v20;
+                dlogpSigmoid[c] = v21;
+                var v22 = v7 * logpSigmoid[c];
+                var v23 = v22 * v9;
+                var v24 = v23 * k4;
+                var v25 = k5[c] * v13;
+                var v26 = v24 + v25;
+                var v27 = v17 * v13;
+                var v28 = v26 + v27;
+                dlog1mpSigmoid[c] = v28;
             }
 
             // dL/dz, written once (zero at ignored pixels).
-            var v38 = global::System.Numerics.Vector<T>.Zero;
+            var v29 = global::System.Numerics.Vector<T>.Zero;
             for (var c = 0; c < chunk.Classes; c++)
             {
-                v38 += d[c];
+                v29 += d[c];
             }
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v39 = p[c] * v38;
-                var v40 = d[c] - v39;
-                var v41 = k7 - pSigmoid[c];
-                var v42 = dlogpSigmoid[c] * v41;
-                var v43 = v40 + v42;
-                var v44 = dlog1mpSigmoid[c] * pSigmoid[c];
-                var v45 = v43 - v44;
-                chunk.SetGradient(c, i, v45 * valid);
+                var v30 = p[c] * v29;
+                var v31 = d[c] - v30;
+                var v32 = k7 - pSigmoid[c];
+                var v33 = dlogpSigmoid[c] * v32;
+                var v34 = v31 + v33;
+                var v35 = dlog1mpSigmoid[c] * pSigmoid[c];
+                var v36 = v34 - v35;
+                chunk.SetGradient(c, i, v36 * valid);
             }
         }
     }

@@ -249,20 +249,21 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
             var v3 = v2 * logpt;
             totals.AddAtClass(1, isClass, v3 * valid);
 
-            // S2 = Σx exp((gamma * logp)) * log1mp
+            // S3 = Σx exp((gamma * logp)) * log1mp * y
+            var v4 = k1 * logpt;
+            var v5 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v4);
+            var v6 = v5 * log1mpt;
+            totals.AddAtClass(1 + 2 * chunk.Classes, isClass, v6 * valid);
+
+            // The statistics' parts at every class, in one class loop.
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v4 = k1 * logp[c];
-                var v5 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v4);
-                var v6 = v5 * log1mp[c];
-                totals.Add(1 + chunk.Classes + c, v6 * valid);
+                // S2 = Σx exp((gamma * logp)) * log1mp
+                var v7 = k1 * logp[c];
+                var v8 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v7);
+                var v9 = v8 * log1mp[c];
+                totals.Add(1 + chunk.Classes + c, v9 * valid);
             }
-
-            // S3 = Σx exp((gamma * logp)) * log1mp * y
-            var v7 = k1 * logpt;
-            var v8 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v7);
-            var v9 = v8 * log1mpt;
-            totals.AddAtClass(1 + 2 * chunk.Classes, isClass, v9 * valid);
 
             totals.Next();
         }
@@ -300,33 +301,24 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
                 log1mp[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAt(c, i));
             }
 
-            // S1 = Σx exp((gamma * log1mp)) * logp * y
+            // The statistics' parts at every class, in one class loop.
             for (var c = 0; c < chunk.Classes; c++)
             {
+                // S1 = Σx exp((gamma * log1mp)) * logp * y
                 var v1 = k1 * log1mp[c];
                 var v2 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v1);
                 var v3 = v2 * logp[c];
-                var v4 = v3 * chunk.TargetAt(c, i);
-                totals.Add(1 + c, v4 * valid);
-            }
-
-            // S2 = Σx exp((gamma * logp)) * log1mp
-            for (var c = 0; c < chunk.Classes; c++)
-            {
-                var v5 = k1 * logp[c];
-                var v6 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v5);
-                var v7 = v6 * log1mp[c];
-                totals.Add(1 + chunk.Classes + c, v7 * valid);
-            }
-
-            // S3 = Σx exp((gamma * logp)) * log1mp * y
-            for (var c = 0; c < chunk.Classes; c++)
-            {
-                var v8 = k1 * logp[c];
-                var v9 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v8);
-                var v10 = v9 * log1mp[c];
-                var v11 = v10 * chunk.TargetAt(c, i);
-                totals.Add(1 + 2 * chunk.Classes + c, v11 * valid);
+                var v4 = chunk.TargetAt(c, i);
+                var v5 = v3 * v4;
+                totals.Add(1 + c, v5 * valid);
+                // S2 = Σx exp((gamma * logp)) * log1mp
+                var v6 = k1 * logp[c];
+                var v7 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v6);
+                var v8 = v7 * log1mp[c];
+                totals.Add(1 + chunk.Classes + c, v8 * valid);
+                // S3 = Σx exp((gamma * logp)) * log1mp * y
+                var v9 = v8 * v4;
+                totals.Add(1 + 2 * chunk.Classes + c, v9 * valid);
             }
 
             totals.Next();
@@ -422,29 +414,27 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
                 var v16 = v15 * k2;
                 var v17 = v16 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v11);
                 dlogp[c] = v17;
-                var v18 = k2 * logp[c];
-                var v19 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v18);
-                var v20 = k4[c] * v19;
-                dlog1mp[c] = v20;
+                var v18 = k4[c] * v14;
+                dlog1mp[c] = v18;
             }
 
             // dL/dz, written once (zero at ignored pixels).
-            var v21 = v1 * logpt;
-            var v22 = v21 * v3;
-            var v23 = v22 * k2;
-            var v24 = v5 * v8;
-            var v25 = v23 + v24;
-            var v26 = v25 * pt;
-            var v27 = -v26;
+            var v19 = v1 * logpt;
+            var v20 = v19 * v3;
+            var v21 = v20 * k2;
+            var v22 = v5 * v8;
+            var v23 = v21 + v22;
+            var v24 = v23 * pt;
+            var v25 = -v24;
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v28 = k5 - p[c];
-                var v29 = dlogp[c] * v28;
-                var v30 = dlog1mp[c] * p[c];
-                var v31 = v29 - v30;
-                var v32 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v27);
-                var v33 = v31 + v32;
-                chunk.SetGradient(c, i, v33 * valid);
+                var v26 = k5 - p[c];
+                var v27 = dlogp[c] * v26;
+                var v28 = dlog1mp[c] * p[c];
+                var v29 = v27 - v28;
+                var v30 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v25);
+                var v31 = v29 + v30;
+                chunk.SetGradient(c, i, v31 * valid);
             }
         }
     }
@@ -500,50 +490,41 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
             // dlogp, dlog1mp
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v1 = k1[c] * chunk.TargetAt(c, i);
-                var v2 = k2 * log1mp[c];
-                var v3 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v2);
-                var v4 = v1 * v3;
-                var v5 = k3[c] * log1mp[c];
-                var v6 = k2 * logp[c];
-                var v7 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v6);
-                var v8 = v5 * v7;
-                var v9 = v8 * k2;
-                var v10 = v4 + v9;
-                var v11 = k4[c] * chunk.TargetAt(c, i);
-                var v12 = v11 * log1mp[c];
-                var v13 = k2 * logp[c];
-                var v14 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v13);
-                var v15 = v12 * v14;
-                var v16 = v15 * k2;
-                var v17 = v10 + v16;
-                dlogp[c] = v17;
-                var v18 = k1[c] * chunk.TargetAt(c, i);
-                var v19 = v18 * logp[c];
-                var v20 = k2 * log1mp[c];
-                var v21 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v20);
-                var v22 = v19 * v21;
-                var v23 = v22 * k2;
-                var v24 = k2 * logp[c];
-                var v25 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v24);
-                var v26 = k3[c] * v25;
-                var v27 = v23 + v26;
-                var v28 = k4[c] * chunk.TargetAt(c, i);
-                var v29 = k2 * logp[c];
-                var v30 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v29);
-                var v31 = v28 * v30;
-                var v32 = v27 + v31;
-                dlog1mp[c] = v32;
+                var v1 = chunk.TargetAt(c, i);
+                var v2 = k1[c] * v1;
+                var v3 = k2 * log1mp[c];
+                var v4 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v3);
+                var v5 = v2 * v4;
+                var v6 = k3[c] * log1mp[c];
+                var v7 = k2 * logp[c];
+                var v8 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v7);
+                var v9 = v6 * v8;
+                var v10 = v9 * k2;
+                var v11 = v5 + v10;
+                var v12 = k4[c] * v1;
+                var v13 = v12 * log1mp[c];
+                var v14 = v13 * v8;
+                var v15 = v14 * k2;
+                var v16 = v11 + v15;
+                dlogp[c] = v16;
+                var v17 = v2 * logp[c];
+                var v18 = v17 * v4;
+                var v19 = v18 * k2;
+                var v20 = k3[c] * v8;
+                var v21 = v19 + v20;
+                var v22 = v12 * v8;
+                var v23 = v21 + v22;
+                dlog1mp[c] = v23;
             }
 
             // dL/dz, written once (zero at ignored pixels).
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v33 = k5 - p[c];
-                var v34 = dlogp[c] * v33;
-                var v35 = dlog1mp[c] * p[c];
-                var v36 = v34 - v35;
-                chunk.SetGradient(c, i, v36 * valid);
+                var v24 = k5 - p[c];
+                var v25 = dlogp[c] * v24;
+                var v26 = dlog1mp[c] * p[c];
+                var v27 = v25 - v26;
+                chunk.SetGradient(c, i, v27 * valid);
             }
         }
     }

@@ -91,6 +91,7 @@ internal sealed class VectorKernelEmitter
 
             // Statistics that are one value per pixel (a count) are that value times the number of valid pixels.
             var after = new SourceWriter();
+            var perClassParts = new List<(string Comment, string At, Expr Value)>();
             var (ones, perClass) = (0, 0);
             foreach (var statistic in _plan.Statistics)
             {
@@ -126,20 +127,16 @@ internal sealed class VectorKernelEmitter
                     after.Block(() => after.Line($"sums[{at} + c] += ({program.Value(everyClass).Code}) * chunk.ValidCount;"));
                 }
 
-                if ((everyClass is not null && !program.IsScalar(everyClass)) || trueClass is not null)
-                {
-                    body.Line();
-                    body.Line(comment);
-                }
-
                 if (everyClass is not null && !program.IsScalar(everyClass))
                 {
-                    program.Hoist(everyClass);
-                    program.ClassLoop(() => body.Line($"totals.Add({at} + c, {program.VectorValue(everyClass)} * valid);"));
+                    // Written after the others, in one class loop with every statistic's per-class part.
+                    perClassParts.Add((comment, at, everyClass));
                 }
 
                 if (trueClass is not null)
                 {
+                    body.Line();
+                    body.Line(comment + (everyClass is null ? "" : " (at the true class)"));
                     if (program.IsScalar(trueClass) && Parsing.Binder.LevelOf(trueClass).PerClass)
                     {
                         throw new UnsupportedFormException("a per-class value at the true class");
@@ -150,6 +147,25 @@ internal sealed class VectorKernelEmitter
                 }
 
                 perClass++;
+            }
+
+            if (perClassParts.Count > 0)
+            {
+                body.Line();
+                body.Line("// The statistics' parts at every class, in one class loop.");
+                foreach (var part in perClassParts)
+                {
+                    program.Hoist(part.Value);
+                }
+
+                program.ClassLoop(() =>
+                {
+                    foreach (var (comment, at, value) in perClassParts)
+                    {
+                        body.Line(comment);
+                        body.Line($"totals.Add({at} + c, {program.VectorValue(value)} * valid);");
+                    }
+                });
             }
 
             WriteConstants(w, program);

@@ -22,6 +22,9 @@ internal sealed class VectorProgram
 
     private readonly SourceWriter _w;
     private readonly Dictionary<Expr, string> _bound = new();
+
+    /// <summary>Per-class values written in the current class loop's body, shared within it.</summary>
+    private readonly Dictionary<Expr, string> _inClassLoop = new();
     private readonly Dictionary<(string Code, bool PerClass), string> _constants = new();
     private readonly bool _classIndices;
     private int _temporaries;
@@ -86,16 +89,21 @@ internal sealed class VectorProgram
         _classLoops++;
         _w.Block(body);
         _classLoops--;
+        _inClassLoop.Clear();
     }
 
     private Operand Write(Expr expr)
     {
-        if (_bound.TryGetValue(expr, out var local))
+        if (_bound.TryGetValue(expr, out var local) || (_classLoops > 0 && _inClassLoop.TryGetValue(expr, out local)))
         {
             return Vector(local);
         }
 
         var operand = WriteNode(expr);
+        if (operand.IsVector && _classLoops > 0 && IsLocal(operand.Code))
+        {
+            _inClassLoop[expr] = operand.Code;
+        }
 
         // A per-pixel value written outside any class loop is kept for the rest of the vector of pixels.
         if (operand.IsVector && _classLoops == 0 && !Binder.LevelOf(expr).PerClass && IsLocal(operand.Code))
@@ -147,8 +155,8 @@ internal sealed class VectorProgram
         Model.Quantity.ClassWeight => Scalar($"{LocalNames.Weights(quantity.WeightSource)}[c]"),
         Model.Quantity.Probability or Model.Quantity.LogProbability or Model.Quantity.LogComplement =>
             Vector($"{LocalNames.Full(quantity.Kind, quantity.Activation)}[c]"),
-        Model.Quantity.Logit => Vector("chunk.LogitsAt(c, i)"),
-        Model.Quantity.Target when !_classIndices => Vector("chunk.TargetAt(c, i)"),
+        Model.Quantity.Logit => Local("chunk.LogitsAt(c, i)"),
+        Model.Quantity.Target when !_classIndices => Local("chunk.TargetAt(c, i)"),
         _ => throw new UnsupportedFormException("no per-pixel form for " + quantity),
     };
 
