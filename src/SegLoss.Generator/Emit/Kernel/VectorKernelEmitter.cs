@@ -32,27 +32,13 @@ internal sealed class VectorKernelEmitter
     private bool HasMaps => _plan.Statistics.Any(s => s.Kind == StatisticKind.TopKValues);
 
     /// <summary>The forward chunk as a per-pixel loop, or null (with the reason) when a form has no vector code.</summary>
-    public (SourceWriter? Code, string? Reason) Forward(bool dense)
-    {
-        if (HasMaps)
-        {
-            return (null, "a topk's per-pixel values are written by the span program");
-        }
-
-        var w = new SourceWriter();
-        try
-        {
-            WriteForward(w, dense);
-            return (w, null);
-        }
-        catch (UnsupportedFormException unsupported)
-        {
-            return (null, unsupported.Message);
-        }
-    }
+    public (SourceWriter? Code, string? Reason) Forward(bool dense) => Attempt(w => WriteForward(w, dense));
 
     /// <summary>The backward chunk as a per-pixel loop, or null (with the reason) when a form has no vector code.</summary>
-    public (SourceWriter? Code, string? Reason) Backward(IReadOnlyList<(string Local, Expr Value)> steps, IReadOnlyList<string> gradients, bool dense)
+    public (SourceWriter? Code, string? Reason) Backward(IReadOnlyList<(string Local, Expr Value)> steps, IReadOnlyList<string> gradients, bool dense) =>
+        Attempt(w => WriteBackward(w, steps, gradients, dense));
+
+    private (SourceWriter? Code, string? Reason) Attempt(System.Action<SourceWriter> write)
     {
         if (HasMaps)
         {
@@ -62,7 +48,7 @@ internal sealed class VectorKernelEmitter
         var w = new SourceWriter();
         try
         {
-            WriteBackward(w, steps, gradients, dense);
+            write(w);
             return (w, null);
         }
         catch (UnsupportedFormException unsupported)
@@ -89,84 +75,8 @@ internal sealed class VectorKernelEmitter
             w.Line($"var totals = new {Sums}<T>(scratch, sums.Length);");
             WritePrologue(body, program, forms, dense);
 
-            // Statistics that are one value per pixel (a count) are that value times the number of valid pixels.
             var after = new SourceWriter();
-            var perClassParts = new List<(string Comment, string At, Expr Value)>();
-            var (ones, perClass) = (0, 0);
-            foreach (var statistic in _plan.Statistics)
-            {
-                var comment = $"// {statistic.Name} = {statistic.Description}";
-                var at = KernelEmitter.Offset(ones, perClass);
-                if (!statistic.PerClass)
-                {
-                    var form = dense ? statistic.Dense : statistic.Pixel!;
-                    if (program.IsScalar(form))
-                    {
-                        after.Line();
-                        after.Line(comment + " (the same at every pixel)");
-                        after.Line($"sums[{at}] += ({program.Value(form).Code}) * chunk.ValidCount;");
-                    }
-                    else
-                    {
-                        body.Line();
-                        body.Line(comment);
-                        body.Line($"totals.Add({at}, {program.VectorValue(form)} * valid);");
-                    }
-
-                    ones++;
-                    continue;
-                }
-
-                var everyClass = dense ? statistic.Dense : statistic.EveryClass;
-                var trueClass = dense ? null : statistic.TrueClass;
-                if (everyClass is not null && program.IsScalar(everyClass))
-                {
-                    after.Line();
-                    after.Line(comment + " (the same at every pixel)");
-                    after.Line("for (var c = 0; c < chunk.Classes; c++)");
-                    after.Block(() => after.Line($"sums[{at} + c] += ({program.Value(everyClass).Code}) * chunk.ValidCount;"));
-                }
-
-                if (everyClass is not null && !program.IsScalar(everyClass))
-                {
-                    // Written after the others, in one class loop with every statistic's per-class part.
-                    perClassParts.Add((comment, at, everyClass));
-                }
-
-                if (trueClass is not null)
-                {
-                    body.Line();
-                    body.Line(comment + (everyClass is null ? "" : " (at the true class)"));
-                    if (program.IsScalar(trueClass) && Parsing.Binder.LevelOf(trueClass).PerClass)
-                    {
-                        throw new UnsupportedFormException("a per-class value at the true class");
-                    }
-
-                    var atTrueClass = trueClass is NumberExpr { Value: 1 } ? "valid" : $"{program.VectorValue(trueClass)} * valid";
-                    body.Line($"totals.AddAtClass({at}, isClass, {atTrueClass});");
-                }
-
-                perClass++;
-            }
-
-            if (perClassParts.Count > 0)
-            {
-                body.Line();
-                body.Line("// The statistics' parts at every class, in one class loop.");
-                foreach (var part in perClassParts)
-                {
-                    program.Hoist(part.Value);
-                }
-
-                program.ClassLoop(() =>
-                {
-                    foreach (var (comment, at, value) in perClassParts)
-                    {
-                        body.Line(comment);
-                        body.Line($"totals.Add({at} + c, {program.VectorValue(value)} * valid);");
-                    }
-                });
-            }
+            WriteSums(body, after, program, dense);
 
             WriteConstants(w, program);
             w.Line("for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)");
@@ -180,6 +90,90 @@ internal sealed class VectorKernelEmitter
             w.Line("totals.AddTo(sums);");
             w.Append(after);
         });
+    }
+
+    /// <summary>
+    /// Each statistic's running sum in the loop <paramref name="body"/>; statistics that are one value per pixel (a
+    /// count) go to <paramref name="after"/> the loop, as that value times the number of valid pixels.
+    /// </summary>
+    private void WriteSums(SourceWriter body, SourceWriter after, VectorProgram program, bool dense)
+    {
+        var perClassParts = new List<(string Comment, string At, Expr Value)>();
+        var (ones, perClass) = (0, 0);
+        foreach (var statistic in _plan.Statistics)
+        {
+            var comment = $"// {statistic.Name} = {statistic.Description}";
+            var at = KernelEmitter.Offset(ones, perClass);
+            if (!statistic.PerClass)
+            {
+                var form = dense ? statistic.Dense : statistic.Pixel!;
+                if (program.IsScalar(form))
+                {
+                    after.Line();
+                    after.Line(comment + " (the same at every pixel)");
+                    after.Line($"sums[{at}] += ({program.Value(form).Code}) * chunk.ValidCount;");
+                }
+                else
+                {
+                    body.Line();
+                    body.Line(comment);
+                    body.Line($"totals.Add({at}, {program.VectorValue(form)} * valid);");
+                }
+
+                ones++;
+                continue;
+            }
+
+            var everyClass = dense ? statistic.Dense : statistic.EveryClass;
+            var trueClass = dense ? null : statistic.TrueClass;
+            if (everyClass is not null && program.IsScalar(everyClass))
+            {
+                after.Line();
+                after.Line(comment + " (the same at every pixel)");
+                after.Line("for (var c = 0; c < chunk.Classes; c++)");
+                after.Block(() => after.Line($"sums[{at} + c] += ({program.Value(everyClass).Code}) * chunk.ValidCount;"));
+            }
+
+            if (everyClass is not null && !program.IsScalar(everyClass))
+            {
+                // Written after the others, in one class loop with every statistic's per-class part.
+                perClassParts.Add((comment, at, everyClass));
+            }
+
+            if (trueClass is not null)
+            {
+                body.Line();
+                body.Line(comment + (everyClass is null ? "" : " (at the true class)"));
+                if (program.IsScalar(trueClass) && Parsing.Binder.LevelOf(trueClass).PerClass)
+                {
+                    throw new UnsupportedFormException("a per-class value at the true class");
+                }
+
+                var atTrueClass = trueClass is NumberExpr { Value: 1 } ? "valid" : $"{program.VectorValue(trueClass)} * valid";
+                body.Line($"totals.AddAtClass({at}, isClass, {atTrueClass});");
+            }
+
+            perClass++;
+        }
+
+        if (perClassParts.Count > 0)
+        {
+            body.Line();
+            body.Line("// The statistics' parts at every class, in one class loop.");
+            foreach (var part in perClassParts)
+            {
+                program.Hoist(part.Value);
+            }
+
+            program.ClassLoop(() =>
+            {
+                foreach (var (comment, at, value) in perClassParts)
+                {
+                    body.Line(comment);
+                    body.Line($"totals.Add({at} + c, {program.VectorValue(value)} * valid);");
+                }
+            });
+        }
     }
 
     private void WriteBackward(SourceWriter w, IReadOnlyList<(string Local, Expr Value)> steps, IReadOnlyList<string> gradients, bool dense)
@@ -209,58 +203,64 @@ internal sealed class VectorKernelEmitter
             }
 
             WritePrologue(body, program, forms, dense);
-            // Consecutive steps share one class loop (each reads the others at its own class only), unless a step's
-            // per-pixel part reads a step before it: a sum over the classes needs every class of that step first.
-            var group = new List<(string Local, Expr Value)>();
-            void WriteGroup()
-            {
-                if (group.Count == 0)
-                {
-                    return;
-                }
-
-                body.Line();
-                body.Line($"// {string.Join(", ", group.Select(s => s.Local))}");
-                foreach (var (_, value) in group)
-                {
-                    program.Hoist(value);
-                }
-
-                program.ClassLoop(() =>
-                {
-                    foreach (var (local, value) in group)
-                    {
-                        body.Line($"{local}[c] = {program.VectorValue(value)};");
-                    }
-                });
-                group.Clear();
-            }
-
-            foreach (var (local, value) in steps)
-            {
-                if (local == "dz")
-                {
-                    WriteGroup();
-                    body.Line();
-                    body.Line("// dL/dz, written once (zero at ignored pixels).");
-                    program.Hoist(value);
-                    program.ClassLoop(() => body.Line($"chunk.SetGradient(c, i, {program.VectorValue(value)} * valid);"));
-                    continue;
-                }
-
-                if (program.PixelPartsReadRows(value))
-                {
-                    WriteGroup();
-                }
-
-                group.Add((local, value));
-            }
-
-            WriteGroup();
+            WriteSteps(body, program, steps);
             WriteConstants(w, program);
             w.Line("for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)");
             w.Block(() => w.Append(body));
         });
+    }
+
+    /// <summary>The backward's steps in the loop <paramref name="body"/>, the last one (dz) written to the gradient.</summary>
+    private static void WriteSteps(SourceWriter body, VectorProgram program, IReadOnlyList<(string Local, Expr Value)> steps)
+    {
+        // Consecutive steps share one class loop (each reads the others at its own class only), unless a step's
+        // per-pixel part reads a step before it: a sum over the classes needs every class of that step first.
+        var group = new List<(string Local, Expr Value)>();
+        void WriteGroup()
+        {
+            if (group.Count == 0)
+            {
+                return;
+            }
+
+            body.Line();
+            body.Line($"// {string.Join(", ", group.Select(s => s.Local))}");
+            foreach (var (_, value) in group)
+            {
+                program.Hoist(value);
+            }
+
+            program.ClassLoop(() =>
+            {
+                foreach (var (local, value) in group)
+                {
+                    body.Line($"{local}[c] = {program.VectorValue(value)};");
+                }
+            });
+            group.Clear();
+        }
+
+        foreach (var (local, value) in steps)
+        {
+            if (local == "dz")
+            {
+                WriteGroup();
+                body.Line();
+                body.Line("// dL/dz, written once (zero at ignored pixels).");
+                program.Hoist(value);
+                program.ClassLoop(() => body.Line($"chunk.SetGradient(c, i, {program.VectorValue(value)} * valid);"));
+                continue;
+            }
+
+            if (program.PixelPartsReadRows(value))
+            {
+                WriteGroup();
+            }
+
+            group.Add((local, value));
+        }
+
+        WriteGroup();
     }
 
     private static void WriteConstants(SourceWriter w, VectorProgram program)
