@@ -28,8 +28,9 @@ public readonly ref partial struct KernelChunk<T>
     /// <summary>Each pixel's class as a <typeparamref name="T"/> (exact below 2²⁴ classes), compared a vector at a time.</summary>
     private readonly Span<T> _classOf;
 
-    // The rows the per-pixel kernels' vectors (KernelChunk.Pixels.cs) are read from: the tensors' own (row c of the sample at c·stride + start), or, for a chunk
-    // that ends inside a vector, copies padded to whole vectors with logits and targets 0, validity 0 and class -1.
+    // Where the per-pixel kernels read their vectors (KernelChunk.Pixels.cs): the tensors' own rows (class c of the
+    // sample at c·stride + start), or, for a chunk that ends inside a vector, copies padded to whole vectors with
+    // logits and targets 0, validity 0 and class -1.
     private readonly ReadOnlySpan<T> _vectorLogits;
     private readonly ReadOnlySpan<T> _vectorTarget;
     private readonly ReadOnlySpan<T> _vectorValid;
