@@ -299,28 +299,37 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
         var p = scratch.Vectors(chunk.Classes);
         var totals = new global::SegLoss.Runtime.Kernels.Statistics.PixelSums<T>(scratch, sums.Length);
 
-        for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
+        // Every statistic reads one class at a time: the classes are the outer loop, and the running sums locals,
+        // added into the totals after each block of pixels.
+        for (var c = 0; c < chunk.Classes; c++)
         {
-            var valid = chunk.ValidAt(i);
-            for (var c = 0; c < chunk.Classes; c++)
+            for (var block = 0; block < chunk.Length; block += global::SegLoss.Runtime.Kernels.Statistics.PixelSums<T>.BlockPixels)
             {
-                p[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
-            }
+                var sumTP = global::System.Numerics.Vector<T>.Zero;
+                var sumP = global::System.Numerics.Vector<T>.Zero;
+                var sumG = global::System.Numerics.Vector<T>.Zero;
+                var end = global::System.Math.Min(block + global::SegLoss.Runtime.Kernels.Statistics.PixelSums<T>.BlockPixels, chunk.Length);
+                for (var i = block; i < end; i += global::System.Numerics.Vector<T>.Count)
+                {
+                    var valid = chunk.ValidAt(i);
+                    p[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
 
-            // The statistics' parts at every class, in one class loop.
-            for (var c = 0; c < chunk.Classes; c++)
-            {
-                // TP = Σx p * y
-                var v1 = chunk.TargetAt(c, i);
-                var v2 = p[c] * v1;
-                totals.Add(1 + c, v2 * valid);
-                // P = Σx p
-                totals.Add(1 + chunk.Classes + c, p[c] * valid);
-                // G = Σx y
-                totals.Add(1 + 2 * chunk.Classes + c, v1 * valid);
-            }
+                    // TP = Σx p * y
+                    var v1 = chunk.TargetAt(c, i);
+                    var v2 = p[c] * v1;
+                    sumTP += v2 * valid;
 
-            totals.Next();
+                    // P = Σx p
+                    sumP += p[c] * valid;
+
+                    // G = Σx y
+                    sumG += v1 * valid;
+                }
+
+                totals.AddBlock(1 + c, sumTP);
+                totals.AddBlock(1 + chunk.Classes + c, sumP);
+                totals.AddBlock(1 + 2 * chunk.Classes + c, sumG);
+            }
         }
 
         totals.AddTo(sums);
@@ -418,26 +427,21 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
         }
         var k3 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(1.0);
 
-        for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
+        // Every step reads one class at a time: the classes are the outer loop.
+        for (var c = 0; c < chunk.Classes; c++)
         {
-            var valid = chunk.ValidAt(i);
-            for (var c = 0; c < chunk.Classes; c++)
+            for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
             {
+                var valid = chunk.ValidAt(i);
                 p[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
-            }
 
-            // dp
-            for (var c = 0; c < chunk.Classes; c++)
-            {
+                // dp
                 var v1 = chunk.TargetAt(c, i);
                 var v2 = k1[c] * v1;
                 var v3 = v2 + k2[c];
                 dp[c] = v3;
-            }
 
-            // dL/dz, written once (zero at ignored pixels).
-            for (var c = 0; c < chunk.Classes; c++)
-            {
+                // dL/dz, written once (zero at ignored pixels).
                 var v4 = dp[c] * p[c];
                 var v5 = k3 - p[c];
                 var v6 = v4 * v5;

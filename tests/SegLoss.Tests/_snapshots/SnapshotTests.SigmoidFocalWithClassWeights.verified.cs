@@ -288,40 +288,46 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
         // The scalars the loop reads, as vectors (a table of one per class where they depend on the class).
         var k1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(_gamma);
 
-        for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
+        // Every statistic reads one class at a time: the classes are the outer loop, and the running sums locals,
+        // added into the totals after each block of pixels.
+        for (var c = 0; c < chunk.Classes; c++)
         {
-            var valid = chunk.ValidAt(i);
-            for (var c = 0; c < chunk.Classes; c++)
+            for (var block = 0; block < chunk.Length; block += global::SegLoss.Runtime.Kernels.Statistics.PixelSums<T>.BlockPixels)
             {
-                p[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
-                logp[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(chunk.LogitsAt(c, i));
-            }
-            for (var c = 0; c < chunk.Classes; c++)
-            {
-                log1mp[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAt(c, i));
-            }
+                var sumS1 = global::System.Numerics.Vector<T>.Zero;
+                var sumS2 = global::System.Numerics.Vector<T>.Zero;
+                var sumS3 = global::System.Numerics.Vector<T>.Zero;
+                var end = global::System.Math.Min(block + global::SegLoss.Runtime.Kernels.Statistics.PixelSums<T>.BlockPixels, chunk.Length);
+                for (var i = block; i < end; i += global::System.Numerics.Vector<T>.Count)
+                {
+                    var valid = chunk.ValidAt(i);
+                    p[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
+                    logp[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(chunk.LogitsAt(c, i));
+                    log1mp[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAt(c, i));
 
-            // The statistics' parts at every class, in one class loop.
-            for (var c = 0; c < chunk.Classes; c++)
-            {
-                // S1 = Σx exp((gamma * log1mp)) * logp * y
-                var v1 = k1 * log1mp[c];
-                var v2 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v1);
-                var v3 = v2 * logp[c];
-                var v4 = chunk.TargetAt(c, i);
-                var v5 = v3 * v4;
-                totals.Add(1 + c, v5 * valid);
-                // S2 = Σx exp((gamma * logp)) * log1mp
-                var v6 = k1 * logp[c];
-                var v7 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v6);
-                var v8 = v7 * log1mp[c];
-                totals.Add(1 + chunk.Classes + c, v8 * valid);
-                // S3 = Σx exp((gamma * logp)) * log1mp * y
-                var v9 = v8 * v4;
-                totals.Add(1 + 2 * chunk.Classes + c, v9 * valid);
-            }
+                    // S1 = Σx exp((gamma * log1mp)) * logp * y
+                    var v1 = k1 * log1mp[c];
+                    var v2 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v1);
+                    var v3 = v2 * logp[c];
+                    var v4 = chunk.TargetAt(c, i);
+                    var v5 = v3 * v4;
+                    sumS1 += v5 * valid;
 
-            totals.Next();
+                    // S2 = Σx exp((gamma * logp)) * log1mp
+                    var v6 = k1 * logp[c];
+                    var v7 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v6);
+                    var v8 = v7 * log1mp[c];
+                    sumS2 += v8 * valid;
+
+                    // S3 = Σx exp((gamma * logp)) * log1mp * y
+                    var v9 = v8 * v4;
+                    sumS3 += v9 * valid;
+                }
+
+                totals.AddBlock(1 + c, sumS1);
+                totals.AddBlock(1 + chunk.Classes + c, sumS2);
+                totals.AddBlock(1 + 2 * chunk.Classes + c, sumS3);
+            }
         }
 
         totals.AddTo(sums);
@@ -474,22 +480,17 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
         }
         var k5 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(1.0);
 
-        for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
+        // Every step reads one class at a time: the classes are the outer loop.
+        for (var c = 0; c < chunk.Classes; c++)
         {
-            var valid = chunk.ValidAt(i);
-            for (var c = 0; c < chunk.Classes; c++)
+            for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
             {
+                var valid = chunk.ValidAt(i);
                 p[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
                 logp[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(chunk.LogitsAt(c, i));
-            }
-            for (var c = 0; c < chunk.Classes; c++)
-            {
                 log1mp[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAt(c, i));
-            }
 
-            // dlogp, dlog1mp
-            for (var c = 0; c < chunk.Classes; c++)
-            {
+                // dlogp, dlog1mp
                 var v1 = chunk.TargetAt(c, i);
                 var v2 = k1[c] * v1;
                 var v3 = k2 * log1mp[c];
@@ -515,11 +516,8 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
                 var v22 = v12 * v8;
                 var v23 = v21 + v22;
                 dlog1mp[c] = v23;
-            }
 
-            // dL/dz, written once (zero at ignored pixels).
-            for (var c = 0; c < chunk.Classes; c++)
-            {
+                // dL/dz, written once (zero at ignored pixels).
                 var v24 = k5 - p[c];
                 var v25 = dlogp[c] * v24;
                 var v26 = dlog1mp[c] * p[c];

@@ -68,6 +68,12 @@ internal sealed class VectorKernelEmitter
         w.Block(() =>
         {
             var forms = (dense ? _plan.Statistics.Select(s => s.Dense) : _plan.Statistics.SelectMany(s => new[] { s.EveryClass, s.TrueClass, s.Pixel }).Where(f => f is not null).Select(f => f!)).ToList();
+            if (dense && ClassesApart(forms))
+            {
+                WriteClassOuterForward(w, forms);
+                return;
+            }
+
             var body = new SourceWriter();
             var program = new VectorProgram(body, classIndices: !dense);
             WriteHeader(w, forms);
@@ -90,6 +96,99 @@ internal sealed class VectorKernelEmitter
             w.Line("totals.AddTo(sums);");
             w.Append(after);
         });
+    }
+
+    /// <summary>
+    /// Whether every form reads one class at a time: an activation per class (not a softmax) and no sum over the
+    /// classes. Each statistic is then per class, and the classes can be the outer loop.
+    /// </summary>
+    private bool ClassesApart(IReadOnlyList<Expr> forms)
+    {
+        var program = new VectorProgram(new SourceWriter(), classIndices: false);
+        return _plan.Statistics.All(s => s.PerClass || program.IsScalar(s.Dense)) && FormsApart(forms);
+    }
+
+    /// <summary>Whether the forms read one class at a time: an activation per class (not a softmax), no sum over the classes.</summary>
+    private bool FormsApart(IReadOnlyList<Expr> forms) =>
+        !forms.Any(f => Algebra.Any(f, n => n is AggregateExpr))
+        && Tags(Used(forms)).All(tag => Kind(tag) != Activation.Softmax);
+
+    /// <summary>
+    /// The forward of a declaration whose classes are apart (<see cref="ClassesApart"/>): the classes are the outer
+    /// loop and each statistic's running sum is a local, added into the chunk's sums every 256 pixels, so the inner
+    /// loop neither stores nor loads a sum.
+    /// </summary>
+    private void WriteClassOuterForward(SourceWriter w, IReadOnlyList<Expr> forms)
+    {
+        var body = new SourceWriter();
+        var program = new VectorProgram(body, classIndices: false);
+        program.EnterClassLoop();
+        WriteHeader(w, forms);
+        WriteRows(w, forms, dense: true);
+        w.Line($"var totals = new {Sums}<T>(scratch, sums.Length);");
+        WritePrologue(body, program, forms, dense: true, classOuter: true);
+
+        // Statistics that are one value per pixel (a count) are that value times the number of valid pixels.
+        var after = new SourceWriter();
+        var running = new List<(string Local, string At)>();
+        var (ones, perClass) = (0, 0);
+        foreach (var statistic in _plan.Statistics)
+        {
+            var comment = $"// {statistic.Name} = {statistic.Description}";
+            var at = KernelEmitter.Offset(ones, perClass);
+            if (!statistic.PerClass)
+            {
+                after.Line();
+                after.Line(comment + " (the same at every pixel)");
+                after.Line($"sums[{at}] += ({program.Value(statistic.Dense).Code}) * chunk.ValidCount;");
+                ones++;
+                continue;
+            }
+
+            perClass++;
+            if (program.IsScalar(statistic.Dense))
+            {
+                after.Line();
+                after.Line(comment + " (the same at every pixel)");
+                after.Line("for (var c = 0; c < chunk.Classes; c++)");
+                after.Block(() => after.Line($"sums[{at} + c] += ({program.Value(statistic.Dense).Code}) * chunk.ValidCount;"));
+                continue;
+            }
+
+            var local = "sum" + statistic.Name;
+            body.Line();
+            body.Line(comment);
+            body.Line($"{local} += {program.VectorValue(statistic.Dense)} * valid;");
+            running.Add((local, at));
+        }
+
+        WriteConstants(w, program);
+        w.Line("// Every statistic reads one class at a time: the classes are the outer loop, and the running sums locals,");
+        w.Line("// added into the totals after each block of pixels.");
+        w.Line("for (var c = 0; c < chunk.Classes; c++)");
+        w.Block(() =>
+        {
+            w.Line($"for (var block = 0; block < chunk.Length; block += {Sums}<T>.BlockPixels)");
+            w.Block(() =>
+            {
+                foreach (var (local, _) in running)
+                {
+                    w.Line($"var {local} = global::System.Numerics.Vector<T>.Zero;");
+                }
+
+                w.Line($"var end = global::System.Math.Min(block + {Sums}<T>.BlockPixels, chunk.Length);");
+                w.Line("for (var i = block; i < end; i += global::System.Numerics.Vector<T>.Count)");
+                w.Block(() => w.Append(body));
+                w.Line();
+                foreach (var (local, at) in running)
+                {
+                    w.Line($"totals.AddBlock({at} + c, {local});");
+                }
+            });
+        });
+        w.Line();
+        w.Line("totals.AddTo(sums);");
+        w.Append(after);
     }
 
     /// <summary>
@@ -202,9 +301,27 @@ internal sealed class VectorKernelEmitter
                 w.Line($"var {local} = scratch.Vectors(chunk.Classes);");
             }
 
-            WritePrologue(body, program, forms, dense);
+            var classOuter = dense && FormsApart(forms);
+            if (classOuter)
+            {
+                program.EnterClassLoop();
+            }
+
+            WritePrologue(body, program, forms, dense, classOuter);
             WriteSteps(body, program, steps);
             WriteConstants(w, program);
+            if (classOuter)
+            {
+                w.Line("// Every step reads one class at a time: the classes are the outer loop.");
+                w.Line("for (var c = 0; c < chunk.Classes; c++)");
+                w.Block(() =>
+                {
+                    w.Line("for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)");
+                    w.Block(() => w.Append(body));
+                });
+                return;
+            }
+
             w.Line("for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)");
             w.Block(() => w.Append(body));
         });
@@ -324,9 +441,23 @@ internal sealed class VectorKernelEmitter
     /// The start of the loop body: the vector of pixels' validity and class masks, each activation, and the true-class
     /// quantities the forms read, bound in <paramref name="program"/>.
     /// </summary>
-    private void WritePrologue(SourceWriter w, VectorProgram program, IReadOnlyList<Expr> forms, bool dense)
+    private void WritePrologue(SourceWriter w, VectorProgram program, IReadOnlyList<Expr> forms, bool dense, bool classOuter = false)
     {
         var used = Used(forms);
+
+        // Per-class statements: in a loop over the classes, or as they are when the class is the outer loop's.
+        void EachClass(System.Action statements)
+        {
+            if (classOuter)
+            {
+                statements();
+                return;
+            }
+
+            w.Line("for (var c = 0; c < chunk.Classes; c++)");
+            w.Block(statements);
+        }
+
         w.Line("var valid = chunk.ValidAt(i);");
         if (!dense)
         {
@@ -344,8 +475,7 @@ internal sealed class VectorKernelEmitter
                     w.Line($"chunk.SoftmaxAt(i, {p}, {(needsLog ? logp : "default")});");
                     break;
                 case Activation.Sigmoid:
-                    w.Line("for (var c = 0; c < chunk.Classes; c++)");
-                    w.Block(() =>
+                    EachClass(() =>
                     {
                         w.Line($"{p}[c] = {Math}.Sigmoid(chunk.LogitsAt(c, i));");
                         if (needsLog)
@@ -355,8 +485,7 @@ internal sealed class VectorKernelEmitter
                     });
                     break;
                 default:
-                    w.Line("for (var c = 0; c < chunk.Classes; c++)");
-                    w.Block(() =>
+                    EachClass(() =>
                     {
                         w.Line($"{p}[c] = chunk.LogitsAt(c, i);");
                         if (needsLog)
@@ -369,8 +498,7 @@ internal sealed class VectorKernelEmitter
 
             if (Uses(Quantity.LogComplement))
             {
-                w.Line("for (var c = 0; c < chunk.Classes; c++)");
-                w.Block(() => w.Line(Kind(tag) switch
+                EachClass(() => w.Line(Kind(tag) switch
                 {
                     Activation.Softmax => $"{log1mp}[c] = {Math}.LogOneMinusExp({logp}[c]);",
                     Activation.Sigmoid => $"{log1mp}[c] = {Math}.LogSigmoid(-chunk.LogitsAt(c, i));",

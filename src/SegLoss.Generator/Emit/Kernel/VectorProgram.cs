@@ -30,6 +30,7 @@ internal sealed class VectorProgram
     private int _temporaries;
     private int _classLoops;
     private int _classSums;
+    private bool _classOuter;
 
     /// <param name="body">Where the loop body's statements go.</param>
     /// <param name="classIndices">Whether the target is class indices (the class masks <c>isClass</c> in scope), not dense.</param>
@@ -82,9 +83,25 @@ internal sealed class VectorProgram
     /// <summary>Whether a per-pixel part of <paramref name="expr"/> (hoisted before its class loop) reads a step's rows.</summary>
     public bool PixelPartsReadRows(Expr expr) => MaximalPixelParts(expr).Any(part => Algebra.Any(part, node => node is LocalExpr));
 
+    /// <summary>
+    /// Writes the rest of the body inside a loop over the classes that the caller writes around it (class <c>c</c>):
+    /// <see cref="ClassLoop"/> then writes its body as it is, in the same scope.
+    /// </summary>
+    public void EnterClassLoop()
+    {
+        _classLoops++;
+        _classOuter = true;
+    }
+
     /// <summary>Writes a loop over the classes around <paramref name="body"/>.</summary>
     public void ClassLoop(System.Action body)
     {
+        if (_classOuter)
+        {
+            body();
+            return;
+        }
+
         _w.Line("for (var c = 0; c < chunk.Classes; c++)");
         _classLoops++;
         _w.Block(body);

@@ -18,6 +18,12 @@ public ref struct PixelSums<T>
     /// <summary>The number of vectors of pixels a running sum takes before it is added into the doubles.</summary>
     public const int FlushEvery = 32;
 
+    /// <summary>
+    /// The pixels a kernel that keeps its running sums in locals (one class at a time) sums over before it adds them
+    /// with <see cref="AddBlock"/>: at most 32 values per lane in float, as <see cref="FlushEvery"/>.
+    /// </summary>
+    public static int BlockPixels => FlushEvery * Vector<T>.Count;
+
     private readonly Span<Vector<T>> _running;
     private readonly Span<Vector<double>> _totals;
     private int _vectors;
@@ -46,6 +52,20 @@ public ref struct PixelSums<T>
         for (var c = 0; c < isClass.Length; c++)
         {
             Running(at + c) += isClass[c] & values;
+        }
+    }
+
+    /// <summary>Adds a block's running sum (<see cref="BlockPixels"/> pixels at most), widened, into entry <paramref name="k"/>'s total.</summary>
+    public readonly void AddBlock(int k, Vector<T> values)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Vector.Widen(Vector.AsVectorSingle(values), out var low, out var high);
+            _totals[k] += low + high;
+        }
+        else
+        {
+            _totals[k] += Vector.AsVectorDouble(values);
         }
     }
 
