@@ -46,7 +46,7 @@ internal sealed class SpanProgram
     /// <summary>Writes the per-pixel parts of a per-class expression (before its class loop) and binds them.</summary>
     public void Hoist(Expr expr)
     {
-        foreach (var node in MaximalPixelParts(expr))
+        foreach (var node in KernelCode.MaximalPixelParts(expr, _bound))
         {
             var operand = Write(node);
             if (operand.IsSpan)
@@ -120,7 +120,7 @@ internal sealed class SpanProgram
             case LocalExpr rows:
                 return Span($"{rows.Name}[c]");
             case NegateExpr negate:
-                return Unary("Negate", negate.Operand, x => $"-{Parenthesized(x)}", into);
+                return Unary("Negate", negate.Operand, x => $"-{KernelCode.Parenthesized(x)}", into);
             case BinaryExpr binary:
                 return WriteBinary(binary, into);
             case FunctionExpr function:
@@ -179,15 +179,7 @@ internal sealed class SpanProgram
         var right = Write(binary.Right);
         if (!left.IsSpan && !right.IsSpan)
         {
-            return Scalar(binary.Operator switch
-            {
-                BinaryOperator.Add => $"{left.Code} + {Parenthesized(right.Code)}",
-                BinaryOperator.Subtract => $"{left.Code} - {Parenthesized(right.Code)}",
-                BinaryOperator.Multiply => $"{Parenthesized(left.Code)} * {Parenthesized(right.Code)}",
-                BinaryOperator.Divide => $"{Parenthesized(left.Code)} / {Parenthesized(right.Code)}",
-                BinaryOperator.Power => $"{KnownSymbols.Math}.Pow({left.Code}, {right.Code})",
-                _ => $"{KnownSymbols.ExpressionOps}.{ComparisonName(binary.Operator)}({left.Code}, {right.Code})",
-            });
+            return Scalar(KernelCode.ScalarBinary(binary.Operator, left.Code, right.Code));
         }
 
         var name = binary.Operator switch
@@ -197,7 +189,7 @@ internal sealed class SpanProgram
             BinaryOperator.Multiply => "Multiply",
             BinaryOperator.Divide => "Divide",
             BinaryOperator.Power => "Pow",
-            _ => ComparisonName(binary.Operator),
+            _ => KernelCode.ComparisonName(binary.Operator),
         };
         return Call(name, left, right, into);
     }
@@ -222,7 +214,7 @@ internal sealed class SpanProgram
                 if (binary.Operator == BinaryOperator.Subtract)
                 {
                     // x·a - b, or b - x·a = x·(-a) + b.
-                    (scale, offset) = productFirst ? (scale, $"-{Parenthesized(offset)}") : ($"-{Parenthesized(scale)}", offset);
+                    (scale, offset) = productFirst ? (scale, $"-{KernelCode.Parenthesized(offset)}") : ($"-{KernelCode.Parenthesized(scale)}", offset);
                 }
 
                 var buffer = into ?? Temporary();
@@ -352,7 +344,7 @@ internal sealed class SpanProgram
         {
             // The same value at every class.
             var same = Write(operand);
-            return same.IsSpan ? Call("Multiply", same, Scalar("C")) : Scalar($"C * {Parenthesized(same.Code)}");
+            return same.IsSpan ? Call("Multiply", same, Scalar("C")) : Scalar($"C * {KernelCode.Parenthesized(same.Code)}");
         }
 
         if (level.Level != Level.Pixel)
@@ -406,49 +398,6 @@ internal sealed class SpanProgram
 
         return name;
     }
-
-    /// <summary>The largest sub-expressions that vary per pixel but not per class (outside any class sum).</summary>
-    private IEnumerable<Expr> MaximalPixelParts(Expr expr)
-    {
-        if (_bound.ContainsKey(expr))
-        {
-            yield break;
-        }
-
-        var level = Binder.LevelOf(expr);
-        if (!level.PerClass && level.Level == Level.Pixel && !(expr is QuantityExpr))
-        {
-            yield return expr;
-            yield break;
-        }
-
-        var children = expr switch
-        {
-            NegateExpr n => new[] { n.Operand },
-            BinaryExpr b => new[] { b.Left, b.Right },
-            FunctionExpr f => f.Arguments.ToArray(),
-            ComposeExpr compose => new[] { compose.EveryClass, compose.TrueClass }.Where(e => e is not null).Select(e => e!).ToArray(),
-            _ => System.Array.Empty<Expr>(),
-        };
-        foreach (var child in children)
-        {
-            foreach (var part in MaximalPixelParts(child))
-            {
-                yield return part;
-            }
-        }
-    }
-
-    private static string ComparisonName(BinaryOperator op) => op switch
-    {
-        BinaryOperator.Greater => "Greater",
-        BinaryOperator.Less => "Less",
-        BinaryOperator.GreaterOrEqual => "GreaterOrEqual",
-        _ => "LessOrEqual",
-    };
-
-    private static string Parenthesized(string code) =>
-        code.All(ch => char.IsLetterOrDigit(ch) || ch is '_' or '.' or '[' or ']') ? code : "(" + code + ")";
 
     private static Operand Scalar(string code) => new(code, false);
 

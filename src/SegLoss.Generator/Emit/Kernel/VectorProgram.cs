@@ -70,7 +70,7 @@ internal sealed class VectorProgram
     /// <summary>Writes the per-pixel parts of a per-class expression (before its class loop) and binds them.</summary>
     public void Hoist(Expr expr)
     {
-        foreach (var node in MaximalPixelParts(expr))
+        foreach (var node in KernelCode.MaximalPixelParts(expr, _bound))
         {
             var operand = Write(node);
             if (operand.IsVector && _classLoops == 0)
@@ -81,7 +81,7 @@ internal sealed class VectorProgram
     }
 
     /// <summary>Whether a per-pixel part of <paramref name="expr"/> (hoisted before its class loop) reads a step's rows.</summary>
-    public bool PixelPartsReadRows(Expr expr) => MaximalPixelParts(expr).Any(part => Algebra.Any(part, node => node is LocalExpr));
+    public bool PixelPartsReadRows(Expr expr) => KernelCode.MaximalPixelParts(expr, _bound).Any(part => Algebra.Any(part, node => node is LocalExpr));
 
     /// <summary>
     /// Writes the rest of the body inside a loop over the classes that the caller writes around it (class <c>c</c>):
@@ -150,7 +150,7 @@ internal sealed class VectorProgram
             case NegateExpr negate:
             {
                 var x = Write(negate.Operand);
-                return x.IsVector ? Local($"-{x.Code}") : Scalar($"-{Parenthesized(x.Code)}");
+                return x.IsVector ? Local($"-{x.Code}") : Scalar($"-{KernelCode.Parenthesized(x.Code)}");
             }
 
             case BinaryExpr binary:
@@ -183,15 +183,7 @@ internal sealed class VectorProgram
         var right = Write(binary.Right);
         if (!left.IsVector && !right.IsVector)
         {
-            return Scalar(binary.Operator switch
-            {
-                BinaryOperator.Add => $"{left.Code} + {Parenthesized(right.Code)}",
-                BinaryOperator.Subtract => $"{left.Code} - {Parenthesized(right.Code)}",
-                BinaryOperator.Multiply => $"{Parenthesized(left.Code)} * {Parenthesized(right.Code)}",
-                BinaryOperator.Divide => $"{Parenthesized(left.Code)} / {Parenthesized(right.Code)}",
-                BinaryOperator.Power => $"{KnownSymbols.Math}.Pow({left.Code}, {right.Code})",
-                _ => $"{KnownSymbols.ExpressionOps}.{ComparisonName(binary.Operator)}({left.Code}, {right.Code})",
-            });
+            return Scalar(KernelCode.ScalarBinary(binary.Operator, left.Code, right.Code));
         }
 
         if (binary.Operator == BinaryOperator.Power)
@@ -207,7 +199,7 @@ internal sealed class VectorProgram
             BinaryOperator.Subtract => $"{x} - {y}",
             BinaryOperator.Multiply => $"{x} * {y}",
             BinaryOperator.Divide => $"{x} / {y}",
-            _ => $"{Math}.{ComparisonName(binary.Operator)}({x}, {y})",
+            _ => $"{Math}.{KernelCode.ComparisonName(binary.Operator)}({x}, {y})",
         });
     }
 
@@ -302,7 +294,7 @@ internal sealed class VectorProgram
         {
             // The same value at every class.
             var same = Write(operand);
-            return same.IsVector ? Local($"{same.Code} * {Constant("C", perClass: false)}") : Scalar($"C * {Parenthesized(same.Code)}");
+            return same.IsVector ? Local($"{same.Code} * {Constant("C", perClass: false)}") : Scalar($"C * {KernelCode.Parenthesized(same.Code)}");
         }
 
         if (level.Level != Level.Pixel)
@@ -373,50 +365,7 @@ internal sealed class VectorProgram
 
     private string Temporary() => "v" + (++_temporaries).ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The largest sub-expressions that vary per pixel but not per class (outside any class sum).</summary>
-    private IEnumerable<Expr> MaximalPixelParts(Expr expr)
-    {
-        if (_bound.ContainsKey(expr))
-        {
-            yield break;
-        }
-
-        var level = Binder.LevelOf(expr);
-        if (!level.PerClass && level.Level == Level.Pixel && !(expr is QuantityExpr))
-        {
-            yield return expr;
-            yield break;
-        }
-
-        var children = expr switch
-        {
-            NegateExpr n => new[] { n.Operand },
-            BinaryExpr b => new[] { b.Left, b.Right },
-            FunctionExpr f => f.Arguments.ToArray(),
-            ComposeExpr compose => new[] { compose.EveryClass, compose.TrueClass }.Where(e => e is not null).Select(e => e!).ToArray(),
-            _ => System.Array.Empty<Expr>(),
-        };
-        foreach (var child in children)
-        {
-            foreach (var part in MaximalPixelParts(child))
-            {
-                yield return part;
-            }
-        }
-    }
-
     private static bool IsLocal(string code) => code.All(ch => char.IsLetterOrDigit(ch) || ch == '_');
-
-    private static string ComparisonName(BinaryOperator op) => op switch
-    {
-        BinaryOperator.Greater => "Greater",
-        BinaryOperator.Less => "Less",
-        BinaryOperator.GreaterOrEqual => "GreaterOrEqual",
-        _ => "LessOrEqual",
-    };
-
-    private static string Parenthesized(string code) =>
-        code.All(ch => char.IsLetterOrDigit(ch) || ch is '_' or '.' or '[' or ']') ? code : "(" + code + ")";
 
     private static Operand Scalar(string code) => new(code, false);
 

@@ -26,7 +26,7 @@ public readonly ref partial struct KernelChunk<T>
 
     /// <summary>Each pixel's class as a <typeparamref name="T"/> (0 where ignored, -1 past the chunk).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector<T> ClassAt(int i) => Load(ref MemoryMarshal.GetReference(_vectorClassOf), i);
+    private Vector<T> ClassAt(int i) => Load(ref MemoryMarshal.GetReference(_vectorClassOf), i);
 
     /// <summary>
     /// For each class, the lanes of the vector of pixels starting at <paramref name="i"/> whose class it is (all bits
