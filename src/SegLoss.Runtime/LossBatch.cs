@@ -399,13 +399,7 @@ public sealed class LossBatch
             throw new ArgumentOutOfRangeException(nameof(incrementBits), incrementBits, "lovasz(e, bits) takes 32 or 64 bits");
         }
 
-        var truth = HasClassIndices
-            ? RequireLabels().eq(arange(Classes, ScalarType.Int64, Input.device).view(1, -1, 1))
-            : Target;
-        var valid = Valid?.expand(Samples, Classes, Pixels).ne(0);
-        Tensor Rows(Tensor t) => pooled ? t.transpose(0, 1).reshape(Classes, -1) : t.reshape(Samples * Classes, -1);
-        var losses = Kernels.LovaszExtension.Compute(Rows(PerClass(errors)), Rows(truth.expand(Samples, Classes, Pixels)), valid is null ? null : Rows(valid), incrementBits == 32);
-        return pooled ? losses.view(1, Classes) : losses.view(Samples, Classes);
+        return Kernels.LovaszExtension.Compute(PerClass(errors), HasClassIndices ? RequireLabels() : Target, Valid, pooled, incrementBits == 32);
     }
 
     /// <summary>Per-pixel values broadcast to <c>[N, 1, X]</c> (for topk).</summary>

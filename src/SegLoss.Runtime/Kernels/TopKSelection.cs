@@ -88,7 +88,7 @@ internal static class TopKSelection
         Array.Clear(counts);
         foreach (var value in data)
         {
-            counts[(int)(DescendingKey(value) >> shift)]++;
+            counts[(int)(DescendingKeys.Of(value) >> shift)]++;
         }
 
         // Every value whose top bits come before the k-th largest's is above it; those sharing them are candidates.
@@ -98,7 +98,7 @@ internal static class TopKSelection
         var (sum, above) = (0.0, 0L);
         foreach (var value in data)
         {
-            var key = DescendingKey(value);
+            var key = DescendingKeys.Of(value);
             var top = (int)(key >> shift);
             if (top < bucket)
             {
@@ -118,12 +118,12 @@ internal static class TopKSelection
         {
             if (key < thresholdKey)
             {
-                sum += double.CreateTruncating(FromDescendingKey<T>(key));
+                sum += double.CreateTruncating(DescendingKeys.ToValue<T>(key));
                 above++;
             }
         }
 
-        var threshold = double.CreateTruncating(FromDescendingKey<T>(thresholdKey));
+        var threshold = double.CreateTruncating(DescendingKeys.ToValue<T>(thresholdKey));
         sum += (k - above) * threshold;
         return (threshold, above, sum / k);
     }
@@ -155,35 +155,5 @@ internal static class TopKSelection
         }
 
         return (bucket, rank);
-    }
-
-    /// <summary>A key that increases as the value decreases (NaN first, as libtorch's topk ranks it).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong DescendingKey<T>(T value)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-        {
-            var raw = BitConverter.SingleToUInt32Bits(Unsafe.As<T, float>(ref value));
-            return ~((raw & 0x8000_0000u) != 0 ? ~raw : raw | 0x8000_0000u);
-        }
-
-        var bits = BitConverter.DoubleToUInt64Bits(Unsafe.As<T, double>(ref value));
-        return ~((bits & 0x8000_0000_0000_0000UL) != 0 ? ~bits : bits | 0x8000_0000_0000_0000UL);
-    }
-
-    private static T FromDescendingKey<T>(ulong key)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-        {
-            var ordered = ~(uint)key;
-            var single = BitConverter.UInt32BitsToSingle((ordered & 0x8000_0000u) != 0 ? ordered & 0x7FFF_FFFFu : ~ordered);
-            return Unsafe.As<float, T>(ref single);
-        }
-
-        var orderedBits = ~key;
-        var number = BitConverter.UInt64BitsToDouble((orderedBits & 0x8000_0000_0000_0000UL) != 0 ? orderedBits & 0x7FFF_FFFF_FFFF_FFFFUL : ~orderedBits);
-        return Unsafe.As<double, T>(ref number);
     }
 }
