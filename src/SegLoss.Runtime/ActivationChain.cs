@@ -12,13 +12,13 @@ public static class ActivationChain
 {
     /// <summary>
     /// <c>x·full + y</c> (the softmax's <c>d = dp·p + dlogp</c>, a dense target's <c>dp = g·y + h</c>), where
-    /// <paramref name="full"/> has the full shape; <paramref name="y"/> may be null (0).
+    /// <paramref name="full"/> has the full shape; <paramref name="y"/> may be null (0) or of a smaller shape that
+    /// broadcasts. One operation, one new full-size tensor.
     /// </summary>
     public static Tensor ProductPlus(Tensor full, Tensor x, Tensor? y)
     {
         ArgumentNullException.ThrowIfNull(full);
-        var result = full.mul(x);
-        return y is null ? result : result.add_(y);
+        return y is null ? full.mul(x) : y.addcmul(full, x, 1);
     }
 
     /// <summary>

@@ -125,8 +125,29 @@ internal sealed class BackwardEmitter
 
         bool IsDead(Expr e) => e is LocalExpr local && dead.Contains(local.Name);
 
+        // x·p + y (or x·p) with y a tensor of any extent: one fresh full-size tensor.
+        (Expr X, Expr P, Expr? Y)? ProductPlusTensor(Expr e) => e switch
+        {
+            _ when TimesP(e) is { } t => (t.X, t.P, null),
+            BinaryExpr { Operator: BinaryOperator.Add, Left: var a, Right: var b } when TimesP(a) is { } t && IsTensorCode(b) => (t.X, t.P, b),
+            BinaryExpr { Operator: BinaryOperator.Add, Left: var a, Right: var b } when TimesP(b) is { } t && IsTensorCode(a) => (t.X, t.P, a),
+            _ => null,
+        };
+        static bool IsTensorCode(Expr e) => ExprEmitter.Write(e, PixelScope.Instance).IsTensor;
+
         switch (value)
         {
+            case ComposeExpr { EveryClass: { } everyClass } compose when ProductPlusTensor(everyClass) is { } t:
+            {
+                // The softmax's d for class indices: dp·p + dlogp over every class in one operation, then the
+                // true-class parts added into it.
+                // A y this step computes (not a name) is its own: when full-size, it takes the result.
+                var trueClass = compose.TrueClass is null ? "null" : ReusingExprEmitter.Emit(compose.TrueClass);
+                var method = t.Y is null or LocalExpr or GradientExpr or QuantityExpr ? "ProductPlus" : "ProductPlusInto";
+                var y = t.Y is null ? "null" : ReusingExprEmitter.Emit(t.Y);
+                return ($"batch.ComposeInPlace({KnownSymbols.ActivationChain}.{method}({Code(t.P)}, {Code(t.X)}, {y}), {trueClass})", null);
+            }
+
             case BinaryExpr { Operator: BinaryOperator.Add, Left: var product, Right: var y } when IsTensor(y) && TimesFull(product) is { } t:
                 return IsDead(y) && !Reads(t.X, ((LocalExpr)y).Name)
                     ? ($"{KnownSymbols.ActivationChain}.ProductPlusInto({Code(t.P)}, {Code(t.X)}, {Code(y)})", ((LocalExpr)y).Name)
@@ -184,21 +205,28 @@ internal sealed class BackwardEmitter
                 return new LocalExpr(name + suffix);
             }
 
-            var dp = Step("dp", adjoints.Probability(tag));
-            var dlogp = Step("dlogp", adjoints.LogProbability(tag));
+            var dpValue = adjoints.Probability(tag);
+            var dlogpValue = adjoints.LogProbability(tag);
+            if (adjoints.Kind(tag) == Activation.Softmax && (dpValue is ComposeExpr || dlogpValue is ComposeExpr))
+            {
+                // d = dp·p + dlogp with the true-class parts kept apart, so that neither adjoint is made full-size:
+                // p·Compose(E, T) = Compose(p·E, pt·T) (p is pt at the true class), and Composes add part by part.
+                var dlog1mpFolded = Step("dlog1mp", adjoints.LogComplement(tag));
+                var logp = new QuantityExpr(Quantity.LogProbability, tag, "");
+                var d = Step("d", SoftmaxAdjoint(dpValue, JoinLogComplement(dlogpValue, dlog1mpFolded, logp), p, new QuantityExpr(Quantity.TrueProbability, tag, "")));
+                dz = Algebra.Add(dz, Algebra.Subtract(d, Algebra.Multiply(p, new AggregateExpr(Aggregation.SumAllClasses, d, null))));
+                continue;
+            }
+
+            var dp = Step("dp", dpValue);
+            var dlogp = Step("dlogp", dlogpValue);
             var dlog1mp = Step("dlog1mp", adjoints.LogComplement(tag));
             switch (adjoints.Kind(tag))
             {
                 case Activation.Softmax:
                 {
-                    // log(1 - p) under a softmax is log(1 - exp(log p)): its adjoint joins log p's.
-                    if (dlog1mp is not NumberExpr)
-                    {
-                        var logp = new QuantityExpr(Quantity.LogProbability, tag, "");
-                        dlogp = Algebra.Add(dlogp, Algebra.Multiply(dlog1mp, Call(Function.LogOneMinusExpDerivative, logp)));
-                    }
-
-                    var d = Step("d", Algebra.Add(Algebra.Multiply(dp, p), dlogp));
+                    var logp = new QuantityExpr(Quantity.LogProbability, tag, "");
+                    var d = Step("d", Algebra.Add(Algebra.Multiply(dp, p), JoinLogComplement(dlogp, dlog1mp, logp) ?? Algebra.Zero));
                     dz = Algebra.Add(dz, Algebra.Subtract(d, Algebra.Multiply(p, new AggregateExpr(Aggregation.SumAllClasses, d, null))));
                     break;
                 }
@@ -228,6 +256,34 @@ internal sealed class BackwardEmitter
 
         steps.Add(("dz", dz));
         return steps;
+    }
+
+    /// <summary>
+    /// dL/dlog p with the adjoint of log(1 - p) joined: under a softmax, log(1 - p) is log(1 - exp(log p)). Null when
+    /// both are absent.
+    /// </summary>
+    private static Expr? JoinLogComplement(Expr? dlogp, Expr dlog1mp, Expr logp)
+    {
+        if (dlog1mp is NumberExpr)
+        {
+            return dlogp is NumberExpr { Value: 0 } ? null : dlogp;
+        }
+
+        return Algebra.Add(dlogp ?? Algebra.Zero, Algebra.Multiply(dlog1mp, Call(Function.LogOneMinusExpDerivative, logp)));
+    }
+
+    /// <summary>The softmax's <c>d = dp·p + dlogp</c> for class indices, as one Compose of every-class and true-class parts.</summary>
+    private static Expr SoftmaxAdjoint(Expr? dp, Expr? dlogp, Expr p, Expr pt)
+    {
+        static (Expr? EveryClass, Expr? TrueClass) Parts(Expr? adjoint) =>
+            adjoint is ComposeExpr compose ? (compose.EveryClass, compose.TrueClass) : (adjoint, null);
+        static Expr? Plus(Expr? a, Expr? b) => a is null ? b : b is null ? a : Algebra.Add(a, b);
+
+        var (dpEvery, dpTrue) = Parts(dp);
+        var (dlogpEvery, dlogpTrue) = Parts(dlogp);
+        var everyClass = Plus(dpEvery is null ? null : Algebra.Multiply(dpEvery, p), dlogpEvery);
+        var trueClass = Plus(dpTrue is null ? null : Algebra.Multiply(dpTrue, pt), dlogpTrue);
+        return trueClass is null ? everyClass ?? Algebra.Zero : new ComposeExpr(everyClass, trueClass);
     }
 
     /// <summary>Adds the chain rule's term for an adjoint that is not zero (0 / p would be NaN where p is 0).</summary>

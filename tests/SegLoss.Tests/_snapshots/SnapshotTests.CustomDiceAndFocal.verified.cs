@@ -217,13 +217,11 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
         if (batch.HasClassIndices)
         {
             // y is one-hot and never built: the adjoints of pt, logpt, ... are added at each pixel's true class.
+            var pt = batch.AtTrueClass(p);
             var logpt = batch.AtTrueClass(logp);
             var log1mpt = batch.LogComplementAtTrueClass(logp);
             var wt = batch.AtTrueClass(w);
-            var dp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gP, batch.AtTrueClass(gTP)));
-            var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.ComposeInPlace((logp - log1mpt).clamp_max_(0).exp_().mul_((gS1 * wt).mul_(logpt).mul_((_gamma * log1mpt).exp_()).mul_(_gamma)), (gS1 * wt).mul_((_gamma * log1mpt).exp_()).sub_((gS1 * wt).mul_(logpt).mul_((_gamma * log1mpt).exp_()).mul_(_gamma).mul_((logpt - log1mpt).clamp_max_(0).exp_()))));
-            var d = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.ProductPlusInto(p, dp, dlogp));
-            dp.Dispose(); // not read again
+            var d = global::SegLoss.Runtime.ScopedResult.Of(() => batch.ComposeInPlace(global::SegLoss.Runtime.ActivationChain.ProductPlusInto(p, gP, (logp - log1mpt).clamp_max_(0).exp_().mul_((gS1 * wt).mul_(logpt).mul_((_gamma * log1mpt).exp_()).mul_(_gamma))), batch.AtTrueClass(gTP).mul_(pt).add_((gS1 * wt).mul_((_gamma * log1mpt).exp_()).sub_((gS1 * wt).mul_(logpt).mul_((_gamma * log1mpt).exp_()).mul_(_gamma).mul_((logpt - log1mpt).clamp_max_(0).exp_())))));
             dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProductInto(d, p, d.sum(1, keepdim: true)));
         }
         else
@@ -334,8 +332,6 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
         var isClass = scratch.Vectors(chunk.Classes); // per class: the lanes of its pixels
         var p = scratch.Vectors(chunk.Classes);
         var logp = scratch.Vectors(chunk.Classes);
-        var dp = scratch.Vectors(chunk.Classes);
-        var dlogp = scratch.Vectors(chunk.Classes);
         var d = scratch.Vectors(chunk.Classes);
 
         // The scalars the loop reads, as vectors (a table of one per class where they depend on the class).
@@ -344,13 +340,13 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
         {
             k1[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(w[c]);
         }
-        var k2 = scratch.Vectors(chunk.Classes);
+        var k2 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS1[chunk.Sample]);
+        var k3 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(_gamma);
+        var k4 = scratch.Vectors(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
-            k2[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gTP[row + c]);
+            k4[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gTP[row + c]);
         }
-        var k3 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS1[chunk.Sample]);
-        var k4 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(_gamma);
         var k5 = scratch.Vectors(chunk.Classes);
         for (var c = 0; c < chunk.Classes; c++)
         {
@@ -362,48 +358,48 @@ partial class MyDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Ten
             var valid = chunk.ValidAt(i);
             chunk.ClassMasksAt(i, isClass);
             chunk.SoftmaxAt(i, p, logp);
+            var pt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, p);
             var logpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, logp);
             var log1mpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogComplementAtClass(isClass, p, logp);
             var wt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k1);
 
-            // dp, dlogp, d
-            var v1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k2);
-            var v2 = k3 * wt;
-            var v3 = v2 * logpt;
-            var v4 = k4 * log1mpt;
-            var v5 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v4);
-            var v6 = v3 * v5;
-            var v7 = v6 * k4;
-            var v8 = v2 * v5;
-            var v9 = logpt - log1mpt;
-            var v10 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.ExpNonPositive(v9);
-            var v11 = v7 * v10;
-            var v12 = v8 - v11;
+            // d
+            var v1 = k2 * wt;
+            var v2 = v1 * logpt;
+            var v3 = k3 * log1mpt;
+            var v4 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v3);
+            var v5 = v2 * v4;
+            var v6 = v5 * k3;
+            var v7 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k4);
+            var v8 = v7 * pt;
+            var v9 = v1 * v4;
+            var v10 = logpt - log1mpt;
+            var v11 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.ExpNonPositive(v10);
+            var v12 = v6 * v11;
+            var v13 = v9 - v12;
+            var v14 = v8 + v13;
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v13 = k5[c] + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v1);
-                dp[c] = v13;
-                var v14 = logp[c] - log1mpt;
-                var v15 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.ExpNonPositive(v14);
-                var v16 = v7 * v15;
-                var v17 = v16 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v12);
-                dlogp[c] = v17;
-                var v18 = dp[c] * p[c];
-                var v19 = v18 + dlogp[c];
-                d[c] = v19;
+                var v15 = k5[c] * p[c];
+                var v16 = logp[c] - log1mpt;
+                var v17 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.ExpNonPositive(v16);
+                var v18 = v6 * v17;
+                var v19 = v15 + v18;
+                var v20 = v19 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v14);
+                d[c] = v20;
             }
 
             // dL/dz, written once (zero at ignored pixels).
-            var v20 = global::System.Numerics.Vector<T>.Zero;
+            var v21 = global::System.Numerics.Vector<T>.Zero;
             for (var c = 0; c < chunk.Classes; c++)
             {
-                v20 += d[c];
+                v21 += d[c];
             }
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v21 = p[c] * v20;
-                var v22 = d[c] - v21;
-                chunk.SetGradient(c, i, v22 * valid);
+                var v22 = p[c] * v21;
+                var v23 = d[c] - v22;
+                chunk.SetGradient(c, i, v23 * valid);
             }
         }
     }

@@ -205,9 +205,8 @@ partial class DiceBoundary : global::TorchSharp.Loss<global::TorchSharp.torch.Te
         if (batch.HasClassIndices)
         {
             // y is one-hot and never built: the adjoints of pt, logpt, ... are added at each pixel's true class.
-            var dp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.ComposeInPlace((gS1 * sdist).add_(gP), batch.AtTrueClass(gTP)));
-            var d = global::SegLoss.Runtime.ScopedResult.Of(() => dp * p);
-            dp.Dispose(); // not read again
+            var pt = batch.AtTrueClass(p);
+            var d = global::SegLoss.Runtime.ScopedResult.Of(() => batch.ComposeInPlace((gS1 * sdist).add_(gP).mul_(p), batch.AtTrueClass(gTP).mul_(pt)));
             dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProductInto(d, p, d.sum(1, keepdim: true)));
         }
         else

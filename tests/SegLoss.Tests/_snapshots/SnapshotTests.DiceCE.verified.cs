@@ -221,11 +221,9 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
         if (batch.HasClassIndices)
         {
             // y is one-hot and never built: the adjoints of pt, logpt, ... are added at each pixel's true class.
+            var pt = batch.AtTrueClass(p);
             var wt = batch.AtTrueClass(w);
-            var dp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gP, batch.AtTrueClass(gTP)));
-            var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gS1 * (wPixel * (_label_smoothing / C)), (wt * (1.0 - _label_smoothing)).mul_(gS1)));
-            var d = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.ProductPlusInto(p, dp, dlogp));
-            dp.Dispose(); // not read again
+            var d = global::SegLoss.Runtime.ScopedResult.Of(() => batch.ComposeInPlace(global::SegLoss.Runtime.ActivationChain.ProductPlusInto(p, gP, gS1 * (wPixel * (_label_smoothing / C))), batch.AtTrueClass(gTP).mul_(pt).add_((wt * (1.0 - _label_smoothing)).mul_(gS1))));
             dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProductInto(d, p, d.sum(1, keepdim: true)));
         }
         else
@@ -426,8 +424,6 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
         var C = (double)chunk.Classes;
         var isClass = scratch.Vectors(chunk.Classes); // per class: the lanes of its pixels
         var p = scratch.Vectors(chunk.Classes);
-        var dp = scratch.Vectors(chunk.Classes);
-        var dlogp = scratch.Vectors(chunk.Classes);
         var d = scratch.Vectors(chunk.Classes);
 
         // The scalars the loop reads, as vectors (a table of one per class where they depend on the class).
@@ -459,34 +455,34 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
             var valid = chunk.ValidAt(i);
             chunk.ClassMasksAt(i, isClass);
             chunk.SoftmaxAt(i, p, default);
+            var pt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, p);
             var wt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k1);
 
-            // dp, dlogp, d
+            // d
             var v1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k2);
-            var v2 = wt * k3;
-            var v3 = k4 * v2;
+            var v2 = v1 * pt;
+            var v3 = wt * k3;
+            var v4 = k4 * v3;
+            var v5 = v2 + v4;
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v4 = k5[c] + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v1);
-                dp[c] = v4;
-                var v5 = k6[c] + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v3);
-                dlogp[c] = v5;
-                var v6 = dp[c] * p[c];
-                var v7 = v6 + dlogp[c];
-                d[c] = v7;
+                var v6 = k5[c] * p[c];
+                var v7 = v6 + k6[c];
+                var v8 = v7 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v5);
+                d[c] = v8;
             }
 
             // dL/dz, written once (zero at ignored pixels).
-            var v8 = global::System.Numerics.Vector<T>.Zero;
+            var v9 = global::System.Numerics.Vector<T>.Zero;
             for (var c = 0; c < chunk.Classes; c++)
             {
-                v8 += d[c];
+                v9 += d[c];
             }
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v9 = p[c] * v8;
-                var v10 = d[c] - v9;
-                chunk.SetGradient(c, i, v10 * valid);
+                var v10 = p[c] * v9;
+                var v11 = d[c] - v10;
+                chunk.SetGradient(c, i, v11 * valid);
             }
         }
     }

@@ -234,11 +234,10 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
         {
             // y is one-hot and never built: the adjoints of pt, logpt, ... are added at each pixel's true class.
             var ptSigmoid = batch.AtTrueClass(pSigmoid);
+            var pt = batch.AtTrueClass(p);
             var logptSigmoid = batch.AtTrueClass(logpSigmoid);
             var log1mptSigmoid = global::TorchSharp.torch.nn.functional.logsigmoid(-batch.AtTrueClass(batch.Input));
-            var dp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gP2 * global::SegLoss.Runtime.ExpressionOps.PowDerivative(p, 2.0), batch.AtTrueClass(gTP)));
-            var d = global::SegLoss.Runtime.ScopedResult.Of(() => dp * p);
-            dp.Dispose(); // not read again
+            var d = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(gP2 * global::SegLoss.Runtime.ExpressionOps.PowDerivative(p, 2.0) * p, batch.AtTrueClass(gTP).mul_(pt)));
             var dlogpSigmoid = global::SegLoss.Runtime.ScopedResult.Of(() => batch.ComposeInPlace((gS2 * log1mpSigmoid).mul_((_gamma * logpSigmoid).exp_()).mul_(_gamma), batch.AtTrueClass(gS1).mul_((_gamma * log1mptSigmoid).exp_()).add_(batch.AtTrueClass(gS3).mul_(log1mptSigmoid).mul_((_gamma * logptSigmoid).exp_()).mul_(_gamma))));
             var dlog1mpSigmoid = global::SegLoss.Runtime.ScopedResult.Of(() => (_gamma * logpSigmoid).exp_().mul_(gS2));
             dz = global::SegLoss.Runtime.ScopedResult.Of(() => d - p * d.sum(1, keepdim: true) + dlogpSigmoid * (1.0 - pSigmoid) - dlog1mpSigmoid * pSigmoid + batch.Compose(null, -((batch.AtTrueClass(gS1) * logptSigmoid * (_gamma * log1mptSigmoid).exp() * _gamma + batch.AtTrueClass(gS3) * (_gamma * logptSigmoid).exp()) * ptSigmoid)));
@@ -439,7 +438,6 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
         var pSigmoid = scratch.Vectors(chunk.Classes);
         var logpSigmoid = scratch.Vectors(chunk.Classes);
         var log1mpSigmoid = scratch.Vectors(chunk.Classes);
-        var dp = scratch.Vectors(chunk.Classes);
         var d = scratch.Vectors(chunk.Classes);
         var dlogpSigmoid = scratch.Vectors(chunk.Classes);
         var dlog1mpSigmoid = scratch.Vectors(chunk.Classes);
@@ -478,6 +476,7 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
             var valid = chunk.ValidAt(i);
             chunk.ClassMasksAt(i, isClass);
             chunk.SoftmaxAt(i, p, default);
+            var pt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, p);
             for (var c = 0; c < chunk.Classes; c++)
             {
                 pSigmoid[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
@@ -491,63 +490,63 @@ partial class MonaiDiceFocal : global::TorchSharp.Loss<global::TorchSharp.torch.
             var logptSigmoid = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, logpSigmoid);
             var log1mptSigmoid = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAtTrueClass(isClass, i));
 
-            // dp, d, dlogpSigmoid, dlog1mpSigmoid
+            // d, dlogpSigmoid, dlog1mpSigmoid
             var v1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k1);
-            var v2 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k2);
-            var v3 = k3 * log1mptSigmoid;
-            var v4 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v3);
-            var v5 = v2 * v4;
-            var v6 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k4);
-            var v7 = v6 * log1mptSigmoid;
-            var v8 = k3 * logptSigmoid;
-            var v9 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v8);
-            var v10 = v7 * v9;
-            var v11 = v10 * k3;
-            var v12 = v5 + v11;
+            var v2 = v1 * pt;
+            var v3 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k2);
+            var v4 = k3 * log1mptSigmoid;
+            var v5 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v4);
+            var v6 = v3 * v5;
+            var v7 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, k4);
+            var v8 = v7 * log1mptSigmoid;
+            var v9 = k3 * logptSigmoid;
+            var v10 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v9);
+            var v11 = v8 * v10;
+            var v12 = v11 * k3;
+            var v13 = v6 + v12;
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v13 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.PowDerivative(p[c], 2.0);
-                var v14 = k5[c] * v13;
-                var v15 = v14 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v1);
-                dp[c] = v15;
-                var v16 = dp[c] * p[c];
-                d[c] = v16;
-                var v17 = k6[c] * log1mpSigmoid[c];
-                var v18 = k3 * logpSigmoid[c];
-                var v19 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v18);
-                var v20 = v17 * v19;
-                var v21 = v20 * k3;
-                var v22 = v21 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v12);
-                dlogpSigmoid[c] = v22;
-                var v23 = k6[c] * v19;
-                dlog1mpSigmoid[c] = v23;
+                var v14 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.PowDerivative(p[c], 2.0);
+                var v15 = k5[c] * v14;
+                var v16 = v15 * p[c];
+                var v17 = v16 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v2);
+                d[c] = v17;
+                var v18 = k6[c] * log1mpSigmoid[c];
+                var v19 = k3 * logpSigmoid[c];
+                var v20 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v19);
+                var v21 = v18 * v20;
+                var v22 = v21 * k3;
+                var v23 = v22 + global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v13);
+                dlogpSigmoid[c] = v23;
+                var v24 = k6[c] * v20;
+                dlog1mpSigmoid[c] = v24;
             }
 
             // dL/dz, written once (zero at ignored pixels).
-            var v24 = global::System.Numerics.Vector<T>.Zero;
+            var v25 = global::System.Numerics.Vector<T>.Zero;
             for (var c = 0; c < chunk.Classes; c++)
             {
-                v24 += d[c];
+                v25 += d[c];
             }
-            var v25 = v2 * logptSigmoid;
-            var v26 = v25 * v4;
-            var v27 = v26 * k3;
-            var v28 = v6 * v9;
-            var v29 = v27 + v28;
-            var v30 = v29 * ptSigmoid;
-            var v31 = -v30;
+            var v26 = v3 * logptSigmoid;
+            var v27 = v26 * v5;
+            var v28 = v27 * k3;
+            var v29 = v7 * v10;
+            var v30 = v28 + v29;
+            var v31 = v30 * ptSigmoid;
+            var v32 = -v31;
             for (var c = 0; c < chunk.Classes; c++)
             {
-                var v32 = p[c] * v24;
-                var v33 = d[c] - v32;
-                var v34 = k7 - pSigmoid[c];
-                var v35 = dlogpSigmoid[c] * v34;
-                var v36 = v33 + v35;
-                var v37 = dlog1mpSigmoid[c] * pSigmoid[c];
-                var v38 = v36 - v37;
-                var v39 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v31);
-                var v40 = v38 + v39;
-                chunk.SetGradient(c, i, v40 * valid);
+                var v33 = p[c] * v25;
+                var v34 = d[c] - v33;
+                var v35 = k7 - pSigmoid[c];
+                var v36 = dlogpSigmoid[c] * v35;
+                var v37 = v34 + v36;
+                var v38 = dlog1mpSigmoid[c] * pSigmoid[c];
+                var v39 = v37 - v38;
+                var v40 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v32);
+                var v41 = v39 + v40;
+                chunk.SetGradient(c, i, v41 * valid);
             }
         }
     }

@@ -157,8 +157,8 @@ partial class Training
             if (batch.HasClassIndices)
             {
                 // y is one-hot and never built: the adjoints of pt, logpt, ... are added at each pixel's true class.
-                var dlogp = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(null, -gK1));
-                dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProductInto(dlogp, p, dlogp.sum(1, keepdim: true)));
+                var d = global::SegLoss.Runtime.ScopedResult.Of(() => batch.Compose(null, -gK1));
+                dz = global::SegLoss.Runtime.ScopedResult.Of(() => global::SegLoss.Runtime.ActivationChain.MinusProductInto(d, p, d.sum(1, keepdim: true)));
             }
             else
             {
@@ -229,21 +229,21 @@ partial class Training
             var logp = scratch.PerClass(0);
             chunk.Softmax(p, logp, withLog: false);
 
-            var dlogp = scratch.PerClass(chunk.Classes);
+            var d = scratch.PerClass(chunk.Classes);
             for (var c = 0; c < chunk.Classes; c++)
             {
-                dlogp[c].Clear();
+                d[c].Clear();
             }
             var t1 = scratch.Pixel();
             global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(gK1, t1);
-            chunk.AddAtTrueClass(dlogp, t1);
+            chunk.AddAtTrueClass(d, t1);
 
             // dL/dz, written once (zero at ignored pixels).
             var t2 = scratch.Pixel();
             t2.Clear();
             for (var c = 0; c < chunk.Classes; c++)
             {
-                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t2, dlogp[c], t2);
+                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t2, d[c], t2);
             }
             for (var c = 0; c < chunk.Classes; c++)
             {
@@ -251,7 +251,7 @@ partial class Training
                 var gradient = chunk.Gradient(c);
                 var t3 = scratch.Pixel();
                 global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], t2, t3);
-                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(dlogp[c], t3, gradient);
+                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(d[c], t3, gradient);
                 if (!chunk.Valid.IsEmpty)
                 {
                     global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);
