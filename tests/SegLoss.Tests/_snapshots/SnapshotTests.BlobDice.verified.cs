@@ -296,7 +296,6 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
         where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
     {
         var scratch = chunk.Scratch;
-        var p = scratch.Vectors(chunk.Classes);
         var totals = new global::SegLoss.Runtime.Kernels.Statistics.PixelSums<T>(scratch, sums.Length);
 
         // Every statistic reads one class at a time: the classes are the outer loop, and the running sums locals,
@@ -312,15 +311,15 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
                 for (var i = block; i < end; i += global::System.Numerics.Vector<T>.Count)
                 {
                     var valid = chunk.ValidAt(i);
-                    p[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
+                    var p = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
 
                     // TP = Σx p * y
                     var v1 = chunk.TargetAt(c, i);
-                    var v2 = p[c] * v1;
+                    var v2 = p * v1;
                     sumTP += v2 * valid;
 
                     // P = Σx p
-                    sumP += p[c] * valid;
+                    sumP += p * valid;
 
                     // G = Σx y
                     sumG += v1 * valid;
@@ -411,39 +410,29 @@ partial class BlobDice : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor
         var gP = gradients[1];
         var row = chunk.Sample * chunk.Classes;
         var scratch = chunk.Scratch;
-        var p = scratch.Vectors(chunk.Classes);
-        var dp = scratch.Vectors(chunk.Classes);
 
         // The scalars the loop reads, as vectors (a table of one per class where they depend on the class).
-        var k1 = scratch.Vectors(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            k1[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gTP[row + c]);
-        }
-        var k2 = scratch.Vectors(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            k2[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gP[row + c]);
-        }
         var k3 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(1.0);
 
         // Every step reads one class at a time: the classes are the outer loop.
         for (var c = 0; c < chunk.Classes; c++)
         {
+            var k1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gTP[row + c]);
+            var k2 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gP[row + c]);
             for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
             {
                 var valid = chunk.ValidAt(i);
-                p[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
+                var p = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
 
                 // dp
                 var v1 = chunk.TargetAt(c, i);
-                var v2 = k1[c] * v1;
-                var v3 = v2 + k2[c];
-                dp[c] = v3;
+                var v2 = k1 * v1;
+                var v3 = v2 + k2;
+                var dp = v3;
 
                 // dL/dz, written once (zero at ignored pixels).
-                var v4 = dp[c] * p[c];
-                var v5 = k3 - p[c];
+                var v4 = dp * p;
+                var v5 = k3 - p;
                 var v6 = v4 * v5;
                 chunk.SetGradient(c, i, v6 * valid);
             }

@@ -280,9 +280,6 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
         where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
     {
         var scratch = chunk.Scratch;
-        var p = scratch.Vectors(chunk.Classes);
-        var logp = scratch.Vectors(chunk.Classes);
-        var log1mp = scratch.Vectors(chunk.Classes);
         var totals = new global::SegLoss.Runtime.Kernels.Statistics.PixelSums<T>(scratch, sums.Length);
 
         // The scalars the loop reads, as vectors (a table of one per class where they depend on the class).
@@ -301,22 +298,22 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
                 for (var i = block; i < end; i += global::System.Numerics.Vector<T>.Count)
                 {
                     var valid = chunk.ValidAt(i);
-                    p[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
-                    logp[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(chunk.LogitsAt(c, i));
-                    log1mp[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAt(c, i));
+                    var p = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
+                    var logp = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(chunk.LogitsAt(c, i));
+                    var log1mp = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAt(c, i));
 
                     // S1 = Σx exp((gamma * log1mp)) * logp * y
-                    var v1 = k1 * log1mp[c];
+                    var v1 = k1 * log1mp;
                     var v2 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v1);
-                    var v3 = v2 * logp[c];
+                    var v3 = v2 * logp;
                     var v4 = chunk.TargetAt(c, i);
                     var v5 = v3 * v4;
                     sumS1 += v5 * valid;
 
                     // S2 = Σx exp((gamma * logp)) * log1mp
-                    var v6 = k1 * logp[c];
+                    var v6 = k1 * logp;
                     var v7 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v6);
-                    var v8 = v7 * log1mp[c];
+                    var v8 = v7 * log1mp;
                     sumS2 += v8 * valid;
 
                     // S3 = Σx exp((gamma * logp)) * log1mp * y
@@ -455,72 +452,55 @@ partial class SigmoidFocal : global::TorchSharp.Loss<global::TorchSharp.torch.Te
         var gS3 = gradients[2];
         var row = chunk.Sample * chunk.Classes;
         var scratch = chunk.Scratch;
-        var p = scratch.Vectors(chunk.Classes);
-        var logp = scratch.Vectors(chunk.Classes);
-        var log1mp = scratch.Vectors(chunk.Classes);
-        var dlogp = scratch.Vectors(chunk.Classes);
-        var dlog1mp = scratch.Vectors(chunk.Classes);
 
         // The scalars the loop reads, as vectors (a table of one per class where they depend on the class).
-        var k1 = scratch.Vectors(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            k1[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS1[row + c]);
-        }
         var k2 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(_gamma);
-        var k3 = scratch.Vectors(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            k3[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS2[row + c]);
-        }
-        var k4 = scratch.Vectors(chunk.Classes);
-        for (var c = 0; c < chunk.Classes; c++)
-        {
-            k4[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS3[row + c]);
-        }
         var k5 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(1.0);
 
         // Every step reads one class at a time: the classes are the outer loop.
         for (var c = 0; c < chunk.Classes; c++)
         {
+            var k1 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS1[row + c]);
+            var k3 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS2[row + c]);
+            var k4 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Broadcast<T>(gS3[row + c]);
             for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
             {
                 var valid = chunk.ValidAt(i);
-                p[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
-                logp[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(chunk.LogitsAt(c, i));
-                log1mp[c] = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAt(c, i));
+                var p = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Sigmoid(chunk.LogitsAt(c, i));
+                var logp = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(chunk.LogitsAt(c, i));
+                var log1mp = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.LogSigmoid(-chunk.LogitsAt(c, i));
 
                 // dlogp, dlog1mp
                 var v1 = chunk.TargetAt(c, i);
-                var v2 = k1[c] * v1;
-                var v3 = k2 * log1mp[c];
+                var v2 = k1 * v1;
+                var v3 = k2 * log1mp;
                 var v4 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v3);
                 var v5 = v2 * v4;
-                var v6 = k3[c] * log1mp[c];
-                var v7 = k2 * logp[c];
+                var v6 = k3 * log1mp;
+                var v7 = k2 * logp;
                 var v8 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.Exp(v7);
                 var v9 = v6 * v8;
                 var v10 = v9 * k2;
                 var v11 = v5 + v10;
-                var v12 = k4[c] * v1;
-                var v13 = v12 * log1mp[c];
+                var v12 = k4 * v1;
+                var v13 = v12 * log1mp;
                 var v14 = v13 * v8;
                 var v15 = v14 * k2;
                 var v16 = v11 + v15;
-                dlogp[c] = v16;
-                var v17 = v2 * logp[c];
+                var dlogp = v16;
+                var v17 = v2 * logp;
                 var v18 = v17 * v4;
                 var v19 = v18 * k2;
-                var v20 = k3[c] * v8;
+                var v20 = k3 * v8;
                 var v21 = v19 + v20;
                 var v22 = v12 * v8;
                 var v23 = v21 + v22;
-                dlog1mp[c] = v23;
+                var dlog1mp = v23;
 
                 // dL/dz, written once (zero at ignored pixels).
-                var v24 = k5 - p[c];
-                var v25 = dlogp[c] * v24;
-                var v26 = dlog1mp[c] * p[c];
+                var v24 = k5 - p;
+                var v25 = dlogp * v24;
+                var v26 = dlog1mp * p;
                 var v27 = v25 - v26;
                 chunk.SetGradient(c, i, v27 * valid);
             }

@@ -38,7 +38,7 @@ internal sealed partial class VectorKernelEmitter
         var program = new VectorProgram(body, classIndices: false);
         program.EnterClassLoop();
         WriteHeader(w, forms);
-        WriteRows(w, forms, dense: true);
+        WriteRows(w, forms, dense: true, classOuter: true);
         w.Line($"var totals = new {Sums}<T>(scratch, sums.Length);");
         WritePrologue(body, program, forms, dense: true, classOuter: true);
 
@@ -82,6 +82,7 @@ internal sealed partial class VectorKernelEmitter
         w.Line("for (var c = 0; c < chunk.Classes; c++)");
         w.Block(() =>
         {
+            w.Append(program.ClassConstants);
             w.Line($"for (var block = 0; block < chunk.Length; block += {Sums}<T>.BlockPixels)");
             w.Block(() =>
             {

@@ -23,13 +23,21 @@ internal sealed partial class VectorKernelEmitter
         used.Any(q => q.Activation == tag && q.Kind is Quantity.LogProbability or Quantity.TrueLogProbability or Quantity.LogComplement)
         || (Kind(tag) == Activation.Softmax && used.Any(q => q.Activation == tag && q.Kind == Quantity.TrueLogComplement));
 
-    /// <summary>The class masks (class indices) and each activation's per-class vectors, taken from the scratch memory once, before the loop.</summary>
-    private void WriteRows(SourceWriter w, IReadOnlyList<Expr> forms, bool dense)
+    /// <summary>
+    /// The class masks (class indices) and each activation's per-class vectors, taken from the scratch memory once,
+    /// before the loop; none with the classes as the outer loop, where each is a local of the loop body.
+    /// </summary>
+    private void WriteRows(SourceWriter w, IReadOnlyList<Expr> forms, bool dense, bool classOuter = false)
     {
         var used = Used(forms);
         if (!dense)
         {
             w.Line("var isClass = scratch.Vectors(chunk.Classes); // per class: the lanes of its pixels");
+        }
+
+        if (classOuter)
+        {
+            return;
         }
 
         foreach (var tag in Tags(used))
@@ -68,6 +76,10 @@ internal sealed partial class VectorKernelEmitter
             w.Block(statements);
         }
 
+        // A per-class value: class c's row of a table, or a local of its own with the classes as the outer loop.
+        string At(string row) => classOuter ? $"var {row}" : $"{row}[c]";
+        string Read(string row) => classOuter ? row : $"{row}[c]";
+
         w.Line("var valid = chunk.ValidAt(i);");
         if (!dense)
         {
@@ -87,20 +99,20 @@ internal sealed partial class VectorKernelEmitter
                 case Activation.Sigmoid:
                     EachClass(() =>
                     {
-                        w.Line($"{p}[c] = {Math}.Sigmoid(chunk.LogitsAt(c, i));");
+                        w.Line($"{At(p)} = {Math}.Sigmoid(chunk.LogitsAt(c, i));");
                         if (needsLog)
                         {
-                            w.Line($"{logp}[c] = {Math}.LogSigmoid(chunk.LogitsAt(c, i));");
+                            w.Line($"{At(logp)} = {Math}.LogSigmoid(chunk.LogitsAt(c, i));");
                         }
                     });
                     break;
                 default:
                     EachClass(() =>
                     {
-                        w.Line($"{p}[c] = chunk.LogitsAt(c, i);");
+                        w.Line($"{At(p)} = chunk.LogitsAt(c, i);");
                         if (needsLog)
                         {
-                            w.Line($"{logp}[c] = {Math}.Log({p}[c]);");
+                            w.Line($"{At(logp)} = {Math}.Log({Read(p)});");
                         }
                     });
                     break;
@@ -110,9 +122,9 @@ internal sealed partial class VectorKernelEmitter
             {
                 EachClass(() => w.Line(Kind(tag) switch
                 {
-                    Activation.Softmax => $"{log1mp}[c] = {Math}.LogOneMinusExp({logp}[c]);",
-                    Activation.Sigmoid => $"{log1mp}[c] = {Math}.LogSigmoid(-chunk.LogitsAt(c, i));",
-                    _ => $"{log1mp}[c] = {Math}.LogP1(-{p}[c]);",
+                    Activation.Softmax => $"{At(log1mp)} = {Math}.LogOneMinusExp({Read(logp)});",
+                    Activation.Sigmoid => $"{At(log1mp)} = {Math}.LogSigmoid(-chunk.LogitsAt(c, i));",
+                    _ => $"{At(log1mp)} = {Math}.LogP1(-{Read(p)});",
                 }));
             }
 

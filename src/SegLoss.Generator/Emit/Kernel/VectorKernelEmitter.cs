@@ -202,16 +202,18 @@ internal sealed partial class VectorKernelEmitter
             var body = new SourceWriter();
             var program = new VectorProgram(body, classIndices: !dense);
             WriteHeader(w, forms);
-            WriteRows(w, forms, dense);
-            foreach (var (local, _) in steps.Where(s => s.Local != "dz"))
-            {
-                w.Line($"var {local} = scratch.Vectors(chunk.Classes);");
-            }
-
             var classOuter = dense && FormsApart(forms);
+            WriteRows(w, forms, dense, classOuter);
             if (classOuter)
             {
                 program.EnterClassLoop();
+            }
+            else
+            {
+                foreach (var (local, _) in steps.Where(s => s.Local != "dz"))
+                {
+                    w.Line($"var {local} = scratch.Vectors(chunk.Classes);");
+                }
             }
 
             WritePrologue(body, program, forms, dense, classOuter);
@@ -223,6 +225,7 @@ internal sealed partial class VectorKernelEmitter
                 w.Line("for (var c = 0; c < chunk.Classes; c++)");
                 w.Block(() =>
                 {
+                    w.Append(program.ClassConstants);
                     w.Line("for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)");
                     w.Block(() => w.Append(body));
                 });
@@ -258,7 +261,7 @@ internal sealed partial class VectorKernelEmitter
             {
                 foreach (var (local, value) in group)
                 {
-                    body.Line($"{local}[c] = {program.VectorValue(value)};");
+                    body.Line(program.ClassOuter ? $"var {local} = {program.VectorValue(value)};" : $"{local}[c] = {program.VectorValue(value)};");
                 }
             });
             group.Clear();

@@ -43,6 +43,15 @@ internal sealed class VectorProgram
     /// <summary>The statements before the loop: the vector constants the body reads.</summary>
     public SourceWriter Constants { get; } = new();
 
+    /// <summary>
+    /// With the classes as the outer loop (<see cref="EnterClassLoop"/>): the statements at the start of each class's
+    /// iteration, the vector constants of that class (locals, not tables read at <c>c</c> in the loop).
+    /// </summary>
+    public SourceWriter ClassConstants { get; } = new();
+
+    /// <summary>Whether the classes are the outer loop: per-class values are then plain locals, not rows read at <c>c</c>.</summary>
+    public bool ClassOuter => _classOuter;
+
     /// <summary>An operand: a vector local (or vector-valued C# expression), or a scalar <c>double</c> C# expression.</summary>
     public readonly record struct Operand(string Code, bool IsVector);
 
@@ -146,7 +155,7 @@ internal sealed class VectorProgram
             case GatherExpr { Full: GradientExpr { PerClass: true } gradient } when _classIndices:
                 return Local($"{Math}.AtClass(isClass, {ClassTable($"{LocalNames.Gradient(gradient.Statistic)}[row + c]")})");
             case LocalExpr rows:
-                return Vector($"{rows.Name}[c]");
+                return Vector(_classOuter ? rows.Name : $"{rows.Name}[c]");
             case NegateExpr negate:
             {
                 var x = Write(negate.Operand);
@@ -171,7 +180,7 @@ internal sealed class VectorProgram
         Model.Quantity.ClassCount => Scalar("C"),
         Model.Quantity.ClassWeight => Scalar($"{LocalNames.Weights(quantity.WeightSource)}[c]"),
         Model.Quantity.Probability or Model.Quantity.LogProbability or Model.Quantity.LogComplement =>
-            Vector($"{LocalNames.Full(quantity.Kind, quantity.Activation)}[c]"),
+            Vector(LocalNames.Full(quantity.Kind, quantity.Activation) + (_classOuter ? "" : "[c]")),
         Model.Quantity.Logit => Local("chunk.LogitsAt(c, i)"),
         Model.Quantity.Target when !_classIndices => Local("chunk.TargetAt(c, i)"),
         _ => throw new UnsupportedFormException("no per-pixel form for " + quantity),
@@ -330,8 +339,26 @@ internal sealed class VectorProgram
     private string AsVector(Operand operand, Expr expr) =>
         operand.IsVector ? operand.Code : Constant(operand.Code, Binder.LevelOf(expr).PerClass);
 
-    /// <summary>The vector constant of a scalar (a table read at <c>c</c> when it depends on the class), written before the loop once.</summary>
-    private string Constant(string code, bool perClass) => ConstantName(code, perClass) + (perClass ? "[c]" : "");
+    /// <summary>
+    /// The vector constant of a scalar (a table read at <c>c</c> when it depends on the class), written before the loop
+    /// once; with the classes as the outer loop, a per-class one is a local written once per class.
+    /// </summary>
+    private string Constant(string code, bool perClass)
+    {
+        if (!perClass || !_classOuter)
+        {
+            return ConstantName(code, perClass) + (perClass ? "[c]" : "");
+        }
+
+        if (!_constants.TryGetValue((code, true), out var name))
+        {
+            name = "k" + (_constants.Count + 1).ToString(CultureInfo.InvariantCulture);
+            _constants[(code, true)] = name;
+            ClassConstants.Line($"var {name} = {Math}.Broadcast<T>({code});");
+        }
+
+        return name;
+    }
 
     /// <summary>The name of a scalar's vector constant, or of its table when it depends on the class.</summary>
     private string ConstantName(string code, bool perClass)

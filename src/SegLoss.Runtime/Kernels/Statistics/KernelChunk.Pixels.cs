@@ -75,20 +75,13 @@ public readonly ref partial struct KernelChunk<T>
         return PixelMath.Max(a, b);
     }
 
-    /// <summary>Writes class <paramref name="c"/>'s gradient at the vector of pixels starting at <paramref name="i"/> (the lanes within the chunk).</summary>
+    /// <summary>
+    /// Writes class <paramref name="c"/>'s gradient at the vector of pixels starting at <paramref name="i"/>: one store,
+    /// no branch (a chunk that ends inside a vector writes padded rows; lanes past the chunk are never copied out).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void SetGradient(int c, int i, Vector<T> value)
-    {
-        var offset = (c * _pixels) + Start + i;
-        if (i + Vector<T>.Count <= Length)
-        {
-            Store(value, ref MemoryMarshal.GetReference(_gradient), offset);
-        }
-        else
-        {
-            StorePartial(value, _gradient.Slice(offset, Length - i));
-        }
-    }
+    public void SetGradient(int c, int i, Vector<T> value) =>
+        Store(value, ref MemoryMarshal.GetReference(_vectorGradient), (c * _vectorStride) + _vectorStart + i);
 
     /// <summary>
     /// Softmax over the classes at the vector of pixels starting at <paramref name="i"/>: p into <paramref name="p"/>,
@@ -133,13 +126,5 @@ public readonly ref partial struct KernelChunk<T>
                 logp[c] -= logSum;
             }
         }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void StorePartial(Vector<T> value, Span<T> destination)
-    {
-        Span<T> lanes = stackalloc T[Vector<T>.Count];
-        value.CopyTo(lanes);
-        lanes[..destination.Length].CopyTo(destination);
     }
 }

@@ -35,6 +35,9 @@ public readonly ref partial struct KernelChunk<T>
     private readonly ReadOnlySpan<T> _vectorTarget;
     private readonly ReadOnlySpan<T> _vectorValid;
     private readonly ReadOnlySpan<T> _vectorClassOf;
+
+    /// <summary>Where the gradient is written: the tensor's rows, or padded rows copied to it by <see cref="CommitGradient"/>.</summary>
+    private readonly Span<T> _vectorGradient;
     private readonly int _vectorStride;
     private readonly int _vectorStart;
 
@@ -62,6 +65,7 @@ public readonly ref partial struct KernelChunk<T>
             _vectorLogits = logits;
             _vectorTarget = target;
             _vectorValid = valid;
+            _vectorGradient = gradient;
             _vectorStride = pixels;
             _vectorStart = start;
         }
@@ -81,6 +85,7 @@ public readonly ref partial struct KernelChunk<T>
 
             validity[length..].Clear();
             _vectorValid = validity;
+            _vectorGradient = gradient.IsEmpty ? default : scratch.Take(classes * padded);
             _vectorStride = padded;
             _vectorStart = 0;
         }
@@ -173,7 +178,24 @@ public readonly ref partial struct KernelChunk<T>
     public ReadOnlySpan<T> Target(int c) => _target.Slice((c * _pixels) + Start, Length);
 
     /// <summary>The gradient of class <paramref name="c"/>'s logits at the chunk's pixels (backward only).</summary>
-    public Span<T> Gradient(int c) => _gradient.Slice((c * _pixels) + Start, Length);
+    public Span<T> Gradient(int c) => _vectorGradient.Slice((c * _vectorStride) + _vectorStart, Length);
+
+    /// <summary>
+    /// Copies the gradient into the tensor when the chunk wrote it to padded rows (a chunk that ends inside a vector);
+    /// called once after the chunk's backward.
+    /// </summary>
+    internal void CommitGradient()
+    {
+        if (_vectorGradient == _gradient || _vectorGradient.IsEmpty)
+        {
+            return;
+        }
+
+        for (var c = 0; c < Classes; c++)
+        {
+            _vectorGradient.Slice(c * _vectorStride, Length).CopyTo(_gradient.Slice((c * _pixels) + Start, Length));
+        }
+    }
 
     /// <summary>Per-pixel map <paramref name="k"/> (a topk's values) at the chunk's pixels, written by the forward.</summary>
     public unsafe Span<T> Map(int k) => new((T*)_maps[k] + ((long)Sample * _pixels) + Start, Length);

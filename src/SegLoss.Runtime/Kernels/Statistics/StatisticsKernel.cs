@@ -172,7 +172,9 @@ public static class StatisticsKernel
             var (z, l, y, v, g) = ((nint)inputBytes, (nint)labelBytes, (nint)targetBytes, (nint)validBytes, (nint)gradientBytes);
             Parallel.For(0, layout.Chunks, Options, ChunkScratch<T>.ForThisThread, (index, _, scratch) =>
             {
-                backward(layout.Chunk(index, (T*)z, (long*)l, (T*)y, (T*)v, (T*)g, mapAddresses, scratch));
+                var chunk = layout.Chunk(index, (T*)z, (long*)l, (T*)y, (T*)v, (T*)g, mapAddresses, scratch);
+                backward(chunk);
+                chunk.CommitGradient();
                 return scratch;
             }, _ => { });
         }

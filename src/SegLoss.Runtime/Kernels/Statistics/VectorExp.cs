@@ -27,7 +27,12 @@ internal static class VectorExp
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Sigmoid(Vector<float> x)
     {
-        var sigmoid = Vector<float>.One / (Vector<float>.One + Exp(Vector.Min(-x, new Vector<float>(88f))));
+        // exp's argument bounded to 88. A NaN x gives 88 through the CPU's own min (Vector.Min's NaN fix-ups cost
+        // three instructions); the select below makes it NaN again.
+        var bounded = Vector<float>.Count == Vector256<float>.Count && Avx.IsSupported
+            ? Avx.Min((-x).AsVector256(), Vector256.Create(88f)).AsVector()
+            : Vector.Min(-x, new Vector<float>(88f));
+        var sigmoid = Vector<float>.One / (Vector<float>.One + Exp(bounded));
         return Vector.ConditionalSelect(Vector.Equals(x, x), sigmoid, x);
     }
 
