@@ -141,6 +141,18 @@ public sealed class LossBatch
         return (Valid is null ? expanded : expanded * Valid).sum(-1);
     }
 
+    /// <summary>
+    /// Σc factor_c · Σx map_c over the valid pixels, <c>[N, 1]</c>: the same as <see cref="SumPixels(Tensor)"/> of
+    /// <c>(factor · map).sum(1, keepdim: true)</c>, without the product at every pixel. The product is per class:
+    /// <paramref name="map"/> <c>[N, C, X]</c> or <paramref name="factor"/> one value per class (<c>[1, C, 1]</c>,
+    /// <c>[N, C, 1]</c>), or both.
+    /// </summary>
+    public Tensor SumPixelsOverClasses(Tensor map, Tensor factor)
+    {
+        ArgumentNullException.ThrowIfNull(factor);
+        return (SumPixels(map).unsqueeze(-1) * factor).sum(1);
+    }
+
     /// <summary>A constant summed over the valid pixels: <c>value * V</c>, as <c>[N, C]</c> or <c>[N, 1]</c>.</summary>
     public Tensor SumPixels(double value, bool perClass)
     {

@@ -417,13 +417,65 @@ internal sealed class EvaluateEmitter
         return statistic.Dense is NumberExpr { Value: 1 } && !statistic.PerClass ? "batch.ValidCount" : SumPixels(statistic.Dense, statistic.PerClass);
     }
 
+    /// <summary>
+    /// The sum over the valid pixels of a pixel expression, term by term where that saves a full-size tensor: a sum of
+    /// two pixel maps is the sum of their sums, and a sum over the classes of per-class factors times a map
+    /// (<c>Σc w·k·log p</c>) is the factors times the map's per-class sums, so neither the sum nor the product is formed
+    /// at every pixel.
+    /// </summary>
     private static string SumPixels(Expr values, bool perClass)
     {
+        static bool IsPixel(Expr e) => Parsing.Binder.LevelOf(e).Level == Parsing.Level.Pixel;
+        if (IsSplit(values) is { } sum)
+        {
+            var right = SumPixels(sum.Right, perClass);
+            return sum.Operator == BinaryOperator.Add
+                ? $"{SumPixels(sum.Left, perClass)} + {right}"
+                : $"{SumPixels(sum.Left, perClass)} - {(IsSplit(sum.Right) is null ? right : $"({right})")}";
+        }
+
+        if (values is AggregateExpr { Aggregation: Aggregation.SumAllClasses, Operand: BinaryExpr { Operator: BinaryOperator.Add or BinaryOperator.Subtract } inner }
+            && IsPixel(inner.Left) && IsPixel(inner.Right))
+        {
+            // Σc (a ± b) = Σc a ± Σc b, each summed as below.
+            return SumPixels(new BinaryExpr(inner.Operator, OverClasses(inner.Left), OverClasses(inner.Right)), perClass);
+        }
+
+        if (values is AggregateExpr { Aggregation: Aggregation.SumAllClasses } overClasses && Parsing.Binder.LevelOf(overClasses.Operand).PerClass)
+        {
+            var factors = Factors(overClasses.Operand).ToList();
+            var constant = factors.Where(f => !IsPixel(f)).ToList();
+            var pixel = factors.Where(IsPixel).ToList();
+            if (constant.Count > 0 && pixel.Count > 0)
+            {
+                var map = ExprEmitter.Emit(pixel.Aggregate(Algebra.Multiply), PixelScope.Instance);
+                var factor = ExprEmitter.Write(constant.Aggregate(Algebra.Multiply), PixelScope.Instance);
+                return factor.IsTensor
+                    ? $"batch.SumPixelsOverClasses({map}, {factor.Text})"
+                    : $"{factor.At(ExprEmitter.MultiplicativeOperand)} * batch.SumPixels({map}).sum(1, keepdim: true)";
+            }
+        }
+
         var code = ExprEmitter.Write(values, PixelScope.Instance);
         return code.IsTensor
             ? $"batch.SumPixels({code.Text})"
             : $"batch.SumPixels({code.Text}, perClass: {Literals.Bool(perClass)})";
     }
+
+    /// <summary>A sum or difference of two pixel maps, which <see cref="SumPixels"/> sums part by part; else null.</summary>
+    private static BinaryExpr? IsSplit(Expr values) =>
+        values is BinaryExpr { Operator: BinaryOperator.Add or BinaryOperator.Subtract } sum
+        && Parsing.Binder.LevelOf(sum.Left).Level == Parsing.Level.Pixel && Parsing.Binder.LevelOf(sum.Right).Level == Parsing.Level.Pixel
+            ? sum
+            : null;
+
+    private static Expr OverClasses(Expr operand) => new AggregateExpr(Aggregation.SumAllClasses, operand, null);
+
+    /// <summary>The factors of a product, in order.</summary>
+    private static IEnumerable<Expr> Factors(Expr expr) =>
+        expr is BinaryExpr { Operator: BinaryOperator.Multiply } product
+            ? Factors(product.Left).Concat(Factors(product.Right))
+            : new[] { expr };
 
     private static string PixelValues(Expr values) => $"batch.PerPixel({ExprEmitter.Emit(values, PixelScope.Instance)})";
 

@@ -153,7 +153,7 @@ partial class StructuralCE : global::TorchSharp.Loss<global::TorchSharp.torch.Te
             var selected1 = batch.AboveMaximum(batch.Compose(((_c4 - localMean2) / (localDeviation2 + _c4) - (p - localMean1 + _c4) / (localDeviation1 + _c4)).abs(), ((1.0 - batch.AtTrueClass(localMean2) + _c4) / (batch.AtTrueClass(localDeviation2) + _c4) - (pt - batch.AtTrueClass(localMean1) + _c4) / (batch.AtTrueClass(localDeviation1) + _c4)).abs() - ((_c4 - batch.AtTrueClass(localMean2)) / (batch.AtTrueClass(localDeviation2) + _c4) - (pt - batch.AtTrueClass(localMean1) + _c4) / (batch.AtTrueClass(localDeviation1) + _c4)).abs()), _beta);
             statistics = new Statistics(
                 V: batch.ValidCount,
-                S1: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels((wPixel * (_label_smoothing / C) * logp).sum(1, keepdim: true) + wt * (1.0 - _label_smoothing) * logpt)),
+                S1: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixelsOverClasses(logp, wPixel * (_label_smoothing / C)) + batch.SumPixels(wt * (1.0 - _label_smoothing) * logpt)),
                 S2: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(wt)),
                 S3: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumAtTrueClass(batch.AtTrueClass(selected1) * ((1.0 - batch.AtTrueClass(localMean2) + _c4) / (batch.AtTrueClass(localDeviation2) + _c4) - (pt - batch.AtTrueClass(localMean1) + _c4) / (batch.AtTrueClass(localDeviation1) + _c4)).abs() * logpt)),
                 S4: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(selected1)));
@@ -169,8 +169,8 @@ partial class StructuralCE : global::TorchSharp.Loss<global::TorchSharp.torch.Te
             var selected1 = batch.AboveMaximum(((y - localMean2 + _c4) / (localDeviation2 + _c4) - (p - localMean1 + _c4) / (localDeviation1 + _c4)).abs(), _beta);
             statistics = new Statistics(
                 V: batch.ValidCount,
-                S1: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels((wPixel * (_label_smoothing / C) * logp + wPixel * (1.0 - _label_smoothing) * (logp * y)).sum(1, keepdim: true))),
-                S2: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels((wPixel * y).sum(1, keepdim: true))),
+                S1: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixelsOverClasses(logp, wPixel * (_label_smoothing / C)) + batch.SumPixelsOverClasses(logp * y, wPixel * (1.0 - _label_smoothing))),
+                S2: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixelsOverClasses(y, wPixel)),
                 S3: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(selected1 * ((y - localMean2 + _c4) / (localDeviation2 + _c4) - (p - localMean1 + _c4) / (localDeviation1 + _c4)).abs() * logp * y)),
                 S4: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(selected1)));
         }

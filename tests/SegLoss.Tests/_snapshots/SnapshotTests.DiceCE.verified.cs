@@ -181,7 +181,7 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
                 TP: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumAtTrueClass(pt)),
                 P: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(p)),
                 G: global::SegLoss.Runtime.ScopedResult.Of(() => batch.CountAtTrueClass()),
-                S1: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels((wPixel * (_label_smoothing / C) * logp).sum(1, keepdim: true) + wt * (1.0 - _label_smoothing) * logpt)),
+                S1: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixelsOverClasses(logp, wPixel * (_label_smoothing / C)) + batch.SumPixels(wt * (1.0 - _label_smoothing) * logpt)),
                 S2: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(wt)));
         }
         else
@@ -193,8 +193,8 @@ partial class DiceCE : global::TorchSharp.Loss<global::TorchSharp.torch.Tensor, 
                 TP: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(p * y)),
                 P: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(p)),
                 G: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels(y)),
-                S1: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels((wPixel * (_label_smoothing / C) * logp + wPixel * (1.0 - _label_smoothing) * (logp * y)).sum(1, keepdim: true))),
-                S2: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixels((wPixel * y).sum(1, keepdim: true))));
+                S1: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixelsOverClasses(logp, wPixel * (_label_smoothing / C)) + batch.SumPixelsOverClasses(logp * y, wPixel * (1.0 - _label_smoothing))),
+                S2: global::SegLoss.Runtime.ScopedResult.Of(() => batch.SumPixelsOverClasses(y, wPixel)));
         }
         return statistics;
     }
