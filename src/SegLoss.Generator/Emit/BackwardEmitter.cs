@@ -140,8 +140,8 @@ internal sealed class BackwardEmitter
             case ComposeExpr { EveryClass: { } everyClass } compose when ProductPlusTensor(everyClass) is { } t:
             {
                 // The softmax's d for class indices: dp·p + dlogp over every class in one operation, then the
-                // true-class parts added into it.
-                // A y this step computes (not a name) is its own: when full-size, it takes the result.
+                // true-class parts added into it. A y this step computes (not a name) is its own, so when it is
+                // full-size it takes the result.
                 var trueClass = compose.TrueClass is null ? "null" : ReusingExprEmitter.Emit(compose.TrueClass);
                 var method = t.Y is null or LocalExpr or GradientExpr or QuantityExpr ? "ProductPlus" : "ProductPlusInto";
                 var y = t.Y is null ? "null" : ReusingExprEmitter.Emit(t.Y);

@@ -25,11 +25,11 @@ internal static class ExprEmitter
 {
     private const int Additive = 1;
     private const int Multiplicative = 2;
+    private const int Unary = 3;
+    private const int Primary = 4;
 
     /// <summary>The precedence of a product's operand: <c>code.At(MultiplicativeOperand)</c> parenthesizes a sum.</summary>
     internal const int MultiplicativeOperand = Multiplicative;
-    private const int Unary = 3;
-    private const int Primary = 4;
 
     internal readonly record struct Code(string Text, bool IsTensor, int Precedence)
     {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading.Tasks;
 using static TorchSharp.torch;
 
@@ -24,7 +25,27 @@ public static class LovaszExtension
     /// </summary>
     public static Tensor Compute(Tensor errors, Tensor truth, Tensor? valid, bool pooled, bool singlePrecisionIncrements = false)
     {
+        ArgumentNullException.ThrowIfNull(errors);
+        ArgumentNullException.ThrowIfNull(truth);
+        if (errors.dim() != 3)
+        {
+            throw new ArgumentException($"errors must be [N, C, X]; got [{string.Join(", ", errors.shape)}].", nameof(errors));
+        }
+
         var (samples, classes, pixels) = (errors.shape[0], errors.shape[1], errors.shape[2]);
+        var truthShape = truth.dtype == ScalarType.Int64 ? new[] { samples, 1, pixels } : errors.shape;
+        if (!truth.shape.SequenceEqual(truthShape))
+        {
+            throw new ArgumentException(
+                $"truth must be class indices [N, 1, X] (int64) or a dense target [N, C, X], here [{string.Join(", ", truthShape)}]; got {truth.dtype} [{string.Join(", ", truth.shape)}].",
+                nameof(truth));
+        }
+
+        if (valid is not null && !valid.shape.SequenceEqual(new[] { samples, 1, pixels }))
+        {
+            throw new ArgumentException($"valid must be [N, 1, X], here [{samples}, 1, {pixels}]; got [{string.Join(", ", valid.shape)}].", nameof(valid));
+        }
+
         if (errors.device_type == TorchSharp.DeviceType.CPU && errors.dtype is ScalarType.Float32 or ScalarType.Float64
             && LovaszLayout.Fits(samples, classes, pixels, pooled))
         {

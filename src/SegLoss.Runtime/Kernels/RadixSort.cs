@@ -51,8 +51,8 @@ internal static class RadixSort
             foreach (ref var offset in offsets)
             {
                 var bucketCount = offset;
-            offset = position;
-            position += bucketCount;
+                offset = position;
+                position += bucketCount;
             }
 
             Scatter(source, target, sourcePayload, targetPayload, lowBit + (pass * DigitBits), offsets);

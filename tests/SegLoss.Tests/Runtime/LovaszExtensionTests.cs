@@ -71,6 +71,18 @@ public sealed class LovaszExtensionTests
         Assert.Equal(new[] { 1.0, 0, 0 }, gradient.data<double>().ToArray());
     }
 
+    [Fact]
+    public void Class_indices_of_another_integer_type_are_refused_by_name()
+    {
+        using var scope = NewDisposeScope();
+        var (errors, labels) = Batch(ScalarType.Float32);
+
+        var error = Assert.Throws<ArgumentException>(() => LovaszExtension.Compute(errors, labels.to_type(ScalarType.Int32), null, pooled: true));
+
+        Assert.Equal("truth", error.ParamName);
+        Assert.Contains("[N, 1, X] (int64)", error.Message, StringComparison.Ordinal);
+    }
+
     private static void AssertSameAsLibTorch(Tensor errors, Tensor truth, Tensor? valid, bool pooled, bool singleIncrements)
     {
         var (value, gradient) = ValueAndGradient(e => LovaszExtension.Compute(e, truth, valid, pooled, singleIncrements), errors);
