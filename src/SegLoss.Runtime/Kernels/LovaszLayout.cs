@@ -29,7 +29,7 @@ internal readonly record struct LovaszLayout(long Samples, long Classes, long Pi
     /// <summary>The class of row <paramref name="row"/>.</summary>
     public long ClassOf(int row) => Pooled ? row : row % Classes;
 
-    /// <summary>Whether every packed place fits in 31 bits (and a row's values in one array).</summary>
+    /// <summary>Whether every packed place fits in 31 bits and a row's values in one array.</summary>
     public static bool Fits(long samples, long classes, long pixels, bool pooled)
     {
         if (pixels < 1 || samples * classes < 1)
@@ -38,6 +38,7 @@ internal readonly record struct LovaszLayout(long Samples, long Classes, long Pi
         }
 
         var layout = new LovaszLayout(samples, classes, pixels, pooled);
-        return layout.PixelBits <= 30 && ((long)layout.Segments << layout.PixelBits) <= (1L << 31);
+        return layout.PixelBits <= 30 && ((long)layout.Segments << layout.PixelBits) < (1L << 31)
+            && layout.Segments * pixels <= System.Array.MaxLength;
     }
 }

@@ -72,6 +72,31 @@ public sealed class LovaszExtensionTests
     }
 
     [Fact]
+    public void A_sample_without_valid_pixels_gives_zero_loss_and_gradient_as_libtorch()
+    {
+        using var scope = NewDisposeScope();
+        var (errors, labels) = Batch(ScalarType.Float64);
+        var valid = ones(new long[] { 3, 1, 300 }, ScalarType.Float64);
+        valid[1] = zeros(new long[] { 1, 300 }, ScalarType.Float64);
+
+        var (value, gradient) = ValueAndGradient(e => LovaszExtension.Compute(e, labels, valid, pooled: false), errors);
+
+        Assert.True(value[1].eq(0).all().item<bool>());
+        Assert.True(gradient[1].eq(0).all().item<bool>());
+        AssertSameAsLibTorch(errors, labels, valid, pooled: false, singleIncrements: false);
+    }
+
+    [Theory]
+    [InlineData(1L, 1L << 30, false, true)]
+    [InlineData(1L, (1L << 30) + 1, false, false)]
+    [InlineData(2L, 1L << 30, true, false)]
+    [InlineData(4L, 1L << 28, true, true)]
+    [InlineData(8L, 1L << 28, true, false)]
+    [InlineData(16L, 1L << 28, false, true)]
+    public void Rows_whose_places_do_not_fit_31_bits_take_libtorchs_sort(long samples, long pixels, bool pooled, bool fits) =>
+        Assert.Equal(fits, LovaszLayout.Fits(samples, 2, pixels, pooled));
+
+    [Fact]
     public void Class_indices_of_another_integer_type_are_refused_by_name()
     {
         using var scope = NewDisposeScope();
