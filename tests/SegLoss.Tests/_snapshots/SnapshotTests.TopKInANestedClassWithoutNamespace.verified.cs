@@ -181,27 +181,35 @@ partial class Training
             return new Statistics(V: values[0], K1: values[1]);
         }
 
-        // Passes over the chunk's buffers, not a per-pixel loop: a topk's per-pixel values are written by the span program.
-        /// <summary>One chunk's statistics: the activation, then each statistic's pixel sum into <paramref name="sums"/>.</summary>
+        /// <summary>One chunk's statistics, a vector of pixels at a time: the activation and each statistic's pixel value stay in registers; only their running sums are kept.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void ForwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, global::System.Span<double> sums)
             where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
         {
             var scratch = chunk.Scratch;
+            var isClass = scratch.Vectors(chunk.Classes); // per class: the lanes of its pixels
+            var p = scratch.Vectors(chunk.Classes);
+            var logp = scratch.Vectors(chunk.Classes);
+            var totals = new global::SegLoss.Runtime.Kernels.Statistics.PixelSums<T>(scratch, sums.Length);
 
-            var p = scratch.PerClass(chunk.Classes);
-            var logp = scratch.PerClass(chunk.Classes);
-            chunk.Softmax(p, logp, withLog: true);
-            var logpt = scratch.Pixel();
-            chunk.AtTrueClass(logp, logpt);
+            for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
+            {
+                var valid = chunk.ValidAt(i);
+                chunk.ClassMasksAt(i, isClass);
+                chunk.SoftmaxAt(i, p, logp);
+                var logpt = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.AtClass(isClass, logp);
 
-            // V = Σx 1
+                // K1 = per-pixel values of topk: -(logpt) (each pixel's value)
+                var v1 = -logpt;
+                chunk.SetMapAt(0, i, v1);
+
+                totals.Next();
+            }
+
+            totals.AddTo(sums);
+
+            // V = Σx 1 (the same at every pixel)
             sums[0] += (1.0) * chunk.ValidCount;
-
-            // K1 = per-pixel values of topk: -(logpt)
-            var t1 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(logpt, t1);
-            t1.CopyTo(chunk.Map(0));
         }
 
         /// <summary>The closed-form backward in one pass of the CPU kernel (see <see cref="BackwardChunk"/>).</summary>
@@ -214,47 +222,44 @@ partial class Training
                 : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Gradient<double>(batch, mapGradients, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk) => BackwardChunk(chunk, gradients));
         }
 
-        // Passes over the chunk's buffers, not a per-pixel loop: a topk's per-pixel values are written by the span program.
-        /// <summary>One chunk's gradient: the adjoints of the quantities, through the activation, written once.</summary>
+        /// <summary>One chunk's gradient, a vector of pixels at a time: the adjoints of the quantities, through the activation, in registers; the gradient written once.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void BackwardChunk<T>(in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<T> chunk, double[][] gradients)
             where T : unmanaged, global::System.Numerics.IFloatingPointIeee754<T>
         {
-            var gK1 = chunk.MapGradient(0); // per pixel
             var row = chunk.Sample * chunk.Classes;
             var scratch = chunk.Scratch;
             var C = (double)chunk.Classes;
+            var isClass = scratch.Vectors(chunk.Classes); // per class: the lanes of its pixels
+            var p = scratch.Vectors(chunk.Classes);
+            var d = scratch.Vectors(chunk.Classes);
 
-            var p = scratch.PerClass(chunk.Classes);
-            var logp = scratch.PerClass(0);
-            chunk.Softmax(p, logp, withLog: false);
+            for (var i = 0; i < chunk.Length; i += global::System.Numerics.Vector<T>.Count)
+            {
+                var valid = chunk.ValidAt(i);
+                chunk.ClassMasksAt(i, isClass);
+                chunk.SoftmaxAt(i, p, default);
 
-            var d = scratch.PerClass(chunk.Classes);
-            for (var c = 0; c < chunk.Classes; c++)
-            {
-                d[c].Clear();
-            }
-            var t1 = scratch.Pixel();
-            global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Negate<T>(gK1, t1);
-            chunk.AddAtTrueClass(d, t1);
-
-            // dL/dz, written once (zero at ignored pixels).
-            var t2 = scratch.Pixel();
-            t2.Clear();
-            for (var c = 0; c < chunk.Classes; c++)
-            {
-                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Add<T>(t2, d[c], t2);
-            }
-            for (var c = 0; c < chunk.Classes; c++)
-            {
-                using var iteration = scratch.Iteration();
-                var gradient = chunk.Gradient(c);
-                var t3 = scratch.Pixel();
-                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(p[c], t2, t3);
-                global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Subtract<T>(d[c], t3, gradient);
-                if (!chunk.Valid.IsEmpty)
+                // d
+                var v1 = chunk.MapGradientAt(0, i);
+                var v2 = -v1;
+                for (var c = 0; c < chunk.Classes; c++)
                 {
-                    global::SegLoss.Runtime.Kernels.Statistics.ChunkMath.Multiply<T>(gradient, chunk.Valid, gradient);
+                    var v3 = global::SegLoss.Runtime.Kernels.Statistics.PixelMath.WhereClass(isClass[c], v2);
+                    d[c] = v3;
+                }
+
+                // dL/dz, written once (zero at ignored pixels).
+                var v4 = global::System.Numerics.Vector<T>.Zero;
+                for (var c = 0; c < chunk.Classes; c++)
+                {
+                    v4 += d[c];
+                }
+                for (var c = 0; c < chunk.Classes; c++)
+                {
+                    var v5 = p[c] * v4;
+                    var v6 = d[c] - v5;
+                    chunk.SetGradient(c, i, v6 * valid);
                 }
             }
         }

@@ -28,8 +28,8 @@ internal sealed partial class VectorKernelEmitter
         _weightParameters = weightParameters;
     }
 
-    /// <summary>Whether a statistic of the declaration is a per-pixel map (a topk's values): those keep the span program.</summary>
-    private bool HasMaps => _plan.Statistics.Any(s => s.Kind == StatisticKind.TopKValues);
+    /// <summary>The statistics that are per-pixel maps (a topk's values), not sums, in the order the kernel numbers them.</summary>
+    private IEnumerable<string> Maps => _plan.Statistics.Where(s => s.Kind == StatisticKind.TopKValues).Select(s => s.Name);
 
     /// <summary>The forward chunk as a per-pixel loop, or null (with the reason) when a form has no vector code.</summary>
     public (SourceWriter? Code, string? Reason) Forward(bool dense) => Attempt(w => WriteForward(w, dense));
@@ -40,11 +40,6 @@ internal sealed partial class VectorKernelEmitter
 
     private (SourceWriter? Code, string? Reason) Attempt(System.Action<SourceWriter> write)
     {
-        if (HasMaps)
-        {
-            return (null, "a topk's per-pixel values are written by the span program");
-        }
-
         var w = new SourceWriter();
         try
         {
@@ -106,9 +101,19 @@ internal sealed partial class VectorKernelEmitter
     {
         var perClassParts = new List<(string Comment, string At, Expr Value)>();
         var (ones, perClass) = (0, 0);
+        var maps = 0;
         foreach (var statistic in _plan.Statistics)
         {
             var comment = $"// {statistic.Name} = {statistic.Description}";
+            if (statistic.Kind == StatisticKind.TopKValues)
+            {
+                // Not a sum: each pixel's value, for the term's selection over the batch.
+                body.Line();
+                body.Line(comment + " (each pixel's value)");
+                body.Line($"chunk.SetMapAt({(maps++).ToString(System.Globalization.CultureInfo.InvariantCulture)}, i, {program.VectorValue(dense ? statistic.Dense : statistic.Pixel!)});");
+                continue;
+            }
+
             var at = KernelEmitter.Offset(ones, perClass);
             if (!statistic.PerClass)
             {
@@ -192,15 +197,17 @@ internal sealed partial class VectorKernelEmitter
         w.Line($"    {Constraint}");
         w.Block(() =>
         {
-            for (var k = 0; k < gradients.Count; k++)
+            // The sums' gradients; a map's gradient is read a vector at a time (chunk.MapGradientAt).
+            var maps = gradients.Where(g => Maps.Contains(g)).ToList();
+            foreach (var (gradient, k) in gradients.Where(g => !maps.Contains(g)).Select((g, k) => (g, k)))
             {
-                w.Line($"var {LocalNames.Gradient(gradients[k])} = gradients[{k.ToString(System.Globalization.CultureInfo.InvariantCulture)}];");
+                w.Line($"var {LocalNames.Gradient(gradient)} = gradients[{k.ToString(System.Globalization.CultureInfo.InvariantCulture)}];");
             }
 
             w.Line("var row = chunk.Sample * chunk.Classes;");
             var forms = steps.Select(s => s.Value).ToList();
             var body = new SourceWriter();
-            var program = new VectorProgram(body, classIndices: !dense);
+            var program = new VectorProgram(body, classIndices: !dense, maps);
             WriteHeader(w, forms);
             var classOuter = dense && FormsApart(forms);
             WriteRows(w, forms, dense, classOuter);

@@ -27,6 +27,7 @@ internal sealed class VectorProgram
     private readonly Dictionary<Expr, string> _inClassLoop = new();
     private readonly Dictionary<(string Code, bool PerClass), string> _constants = new();
     private readonly bool _classIndices;
+    private readonly IReadOnlyList<string> _maps;
     private int _temporaries;
     private int _classLoops;
     private int _classSums;
@@ -34,10 +35,12 @@ internal sealed class VectorProgram
 
     /// <param name="body">Where the loop body's statements go.</param>
     /// <param name="classIndices">Whether the target is class indices (the class masks <c>isClass</c> in scope), not dense.</param>
-    public VectorProgram(SourceWriter body, bool classIndices)
+    /// <param name="maps">The statistics whose gradients are per-pixel maps (a topk's), in the kernel's order.</param>
+    public VectorProgram(SourceWriter body, bool classIndices, IReadOnlyList<string>? maps = null)
     {
         _w = body;
         _classIndices = classIndices;
+        _maps = maps ?? System.Array.Empty<string>();
     }
 
     /// <summary>The statements before the loop: the vector constants the body reads.</summary>
@@ -68,7 +71,8 @@ internal sealed class VectorProgram
     public bool IsScalar(Expr expr) => !Algebra.Any(expr, node =>
         _bound.ContainsKey(node) ||
         node is LocalExpr or GatherExpr or ComposeExpr ||
-        (node is QuantityExpr quantity && QuantityFacts.IsPixel(quantity.Kind)));
+        (node is QuantityExpr quantity && QuantityFacts.IsPixel(quantity.Kind)) ||
+        (node is GradientExpr gradient && _maps.Contains(gradient.Statistic)));
 
     /// <summary>Writes the statements computing an expression (per class inside a class loop); returns its value.</summary>
     public Operand Value(Expr expr) => Write(expr);
@@ -150,6 +154,8 @@ internal sealed class VectorProgram
                 return Scalar("_" + parameter.Name);
             case QuantityExpr quantity:
                 return Quantity(quantity);
+            case GradientExpr gradient when _maps.Contains(gradient.Statistic):
+                return Local($"chunk.MapGradientAt({IndexOf(_maps, gradient.Statistic).ToString(CultureInfo.InvariantCulture)}, i)");
             case GradientExpr gradient:
                 return Scalar(gradient.PerClass ? $"{LocalNames.Gradient(gradient.Statistic)}[row + c]" : $"{LocalNames.Gradient(gradient.Statistic)}[chunk.Sample]");
             case GatherExpr { Full: GradientExpr { PerClass: true } gradient } when _classIndices:
@@ -388,6 +394,19 @@ internal sealed class VectorProgram
         var name = Temporary();
         _w.Line($"var {name} = {code};");
         return Vector(name);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (var k = 0; k < names.Count; k++)
+        {
+            if (names[k] == name)
+            {
+                return k;
+            }
+        }
+
+        return -1;
     }
 
     private string Temporary() => "v" + (++_temporaries).ToString(CultureInfo.InvariantCulture);

@@ -83,6 +83,27 @@ public readonly ref partial struct KernelChunk<T>
     public void SetGradient(int c, int i, Vector<T> value) =>
         Store(value, ref MemoryMarshal.GetReference(_vectorGradient), (c * _vectorStride) + _vectorStart + i);
 
+    /// <summary>Writes per-pixel map <paramref name="k"/> (a topk's values) at the vector of pixels starting at <paramref name="i"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void SetMapAt(int k, int i, Vector<T> value)
+    {
+        if (_vectorMaps.IsEmpty)
+        {
+            Store(value, ref Unsafe.AsRef<T>((T*)_maps[k] + ((long)Sample * _pixels) + Start), i);
+        }
+        else
+        {
+            Store(value, ref MemoryMarshal.GetReference(_vectorMaps), (k * _vectorStride) + i);
+        }
+    }
+
+    /// <summary>The gradient of per-pixel map <paramref name="k"/> at the vector of pixels starting at <paramref name="i"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe Vector<T> MapGradientAt(int k, int i) =>
+        _vectorMaps.IsEmpty
+            ? Load(ref Unsafe.AsRef<T>((T*)_maps[k] + ((long)Sample * _pixels) + Start), i)
+            : Load(ref MemoryMarshal.GetReference(_vectorMaps), (k * _vectorStride) + i);
+
     /// <summary>
     /// Softmax over the classes at the vector of pixels starting at <paramref name="i"/>: p into <paramref name="p"/>,
     /// and log p into <paramref name="logp"/> unless it is empty. The same steps as <see cref="ChunkSoftmax"/>:

@@ -38,11 +38,18 @@ public readonly ref partial struct KernelChunk<T>
 
     /// <summary>Where the gradient is written: the tensor's rows, or padded rows copied to it by <see cref="CommitGradient"/>.</summary>
     private readonly Span<T> _vectorGradient;
+
+    /// <summary>
+    /// For a chunk that ends inside a vector, the per-pixel maps as padded rows, one per map: written by the forward
+    /// and copied out by <see cref="CommitMaps"/>; in the backward, copies of the maps' gradients. Empty otherwise (the
+    /// maps' own memory is read and written).
+    /// </summary>
+    private readonly Span<T> _vectorMaps;
     private readonly int _vectorStride;
     private readonly int _vectorStart;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal KernelChunk(int sample, int start, int length, int classes, int pixels, ReadOnlySpan<T> logits, ReadOnlySpan<long> labels, ReadOnlySpan<T> target, ReadOnlySpan<T> valid, Span<T> gradient, nint[] maps, ChunkScratch<T> scratch)
+    internal unsafe KernelChunk(int sample, int start, int length, int classes, int pixels, ReadOnlySpan<T> logits, ReadOnlySpan<long> labels, ReadOnlySpan<T> target, ReadOnlySpan<T> valid, Span<T> gradient, nint[] maps, ChunkScratch<T> scratch)
     {
         _target = target;
         _maps = maps;
@@ -88,6 +95,20 @@ public readonly ref partial struct KernelChunk<T>
             _vectorGradient = gradient.IsEmpty ? default : scratch.Take(classes * padded);
             _vectorStride = padded;
             _vectorStart = 0;
+            if (maps.Length > 0)
+            {
+                var rows = scratch.Take(maps.Length * padded);
+                rows.Clear();
+                if (!gradient.IsEmpty)
+                {
+                    for (var k = 0; k < maps.Length; k++)
+                    {
+                        new ReadOnlySpan<T>((T*)maps[k] + ((long)sample * pixels) + start, length).CopyTo(rows.Slice(k * padded));
+                    }
+                }
+
+                _vectorMaps = rows;
+            }
         }
 
         if (labels.IsEmpty)
@@ -197,11 +218,30 @@ public readonly ref partial struct KernelChunk<T>
         }
     }
 
+    /// <summary>
+    /// Copies the per-pixel maps into their tensors when the chunk wrote them to padded rows (a chunk that ends inside a
+    /// vector); called once after the chunk's forward.
+    /// </summary>
+    internal unsafe void CommitMaps()
+    {
+        if (_vectorMaps.IsEmpty || !_gradient.IsEmpty)
+        {
+            return;
+        }
+
+        for (var k = 0; k < _maps.Length; k++)
+        {
+            _vectorMaps.Slice(k * _vectorStride, Length).CopyTo(new Span<T>((T*)_maps[k] + ((long)Sample * _pixels) + Start, Length));
+        }
+    }
+
     /// <summary>Per-pixel map <paramref name="k"/> (a topk's values) at the chunk's pixels, written by the forward.</summary>
-    public unsafe Span<T> Map(int k) => new((T*)_maps[k] + ((long)Sample * _pixels) + Start, Length);
+    public unsafe Span<T> Map(int k) =>
+        _vectorMaps.IsEmpty ? new((T*)_maps[k] + ((long)Sample * _pixels) + Start, Length) : _vectorMaps.Slice(k * _vectorStride, Length);
 
     /// <summary>The gradient of per-pixel map <paramref name="k"/> at the chunk's pixels (backward only).</summary>
-    public unsafe ReadOnlySpan<T> MapGradient(int k) => new((T*)_maps[k] + ((long)Sample * _pixels) + Start, Length);
+    public unsafe ReadOnlySpan<T> MapGradient(int k) =>
+        _vectorMaps.IsEmpty ? new((T*)_maps[k] + ((long)Sample * _pixels) + Start, Length) : _vectorMaps.Slice(k * _vectorStride, Length);
 
     /// <summary>The number of valid pixels.</summary>
     public double ValidCount => Valid.IsEmpty ? Length : double.CreateTruncating(TP.Sum(Valid));

@@ -93,6 +93,7 @@ public static class StatisticsKernel
             {
                 var chunk = layout.Chunk(index, (T*)z, (long*)l, (T*)y, (T*)v, null, mapAddresses, scratch);
                 forward(chunk, partial.AsSpan(index * total, total));
+                chunk.CommitMaps();
                 return scratch;
             }, _ => { });
         }
