@@ -27,7 +27,7 @@ internal sealed class VectorProgram
     private readonly Dictionary<Expr, string> _inClassLoop = new();
     private readonly Dictionary<(string Code, bool PerClass), string> _constants = new();
     private readonly bool _classIndices;
-    private readonly IReadOnlyList<string> _maps;
+    private readonly string[] _maps;
     private int _temporaries;
     private int _classLoops;
     private int _classSums;
@@ -40,7 +40,7 @@ internal sealed class VectorProgram
     {
         _w = body;
         _classIndices = classIndices;
-        _maps = maps ?? System.Array.Empty<string>();
+        _maps = maps?.ToArray() ?? System.Array.Empty<string>();
     }
 
     /// <summary>The statements before the loop: the vector constants the body reads.</summary>
@@ -155,7 +155,7 @@ internal sealed class VectorProgram
             case QuantityExpr quantity:
                 return Quantity(quantity);
             case GradientExpr gradient when _maps.Contains(gradient.Statistic):
-                return Local($"chunk.MapGradientAt({IndexOf(_maps, gradient.Statistic).ToString(CultureInfo.InvariantCulture)}, i)");
+                return Local($"chunk.MapGradientAt({System.Array.IndexOf(_maps, gradient.Statistic).ToString(CultureInfo.InvariantCulture)}, i)");
             case GradientExpr gradient:
                 return Scalar(gradient.PerClass ? $"{LocalNames.Gradient(gradient.Statistic)}[row + c]" : $"{LocalNames.Gradient(gradient.Statistic)}[chunk.Sample]");
             case GatherExpr { Full: GradientExpr { PerClass: true } gradient } when _classIndices:
@@ -394,19 +394,6 @@ internal sealed class VectorProgram
         var name = Temporary();
         _w.Line($"var {name} = {code};");
         return Vector(name);
-    }
-
-    private static int IndexOf(IReadOnlyList<string> names, string name)
-    {
-        for (var k = 0; k < names.Count; k++)
-        {
-            if (names[k] == name)
-            {
-                return k;
-            }
-        }
-
-        return -1;
     }
 
     private string Temporary() => "v" + (++_temporaries).ToString(CultureInfo.InvariantCulture);
