@@ -27,7 +27,7 @@ public sealed class CpuKernelTests
     {
         nameof(DiceCE), nameof(SoftmaxFocalGammaHalf), nameof(SigmoidFocal), nameof(GeneralizedDiceSquare), nameof(KitchenSink),
         nameof(BinaryCrossEntropies), nameof(LogCoshAndMcc), nameof(DiceSigmoidFocal), nameof(TopKCrossEntropy), nameof(DiceTopK),
-        nameof(DiceTopKIgnoring),
+        nameof(DiceTopKIgnoring), nameof(LovaszSoftmaxLosses), nameof(LovaszHingeLoss),
     };
 
     [Theory]

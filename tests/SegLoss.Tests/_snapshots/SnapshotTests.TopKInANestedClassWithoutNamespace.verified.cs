@@ -174,7 +174,7 @@ partial class Training
         private Statistics KernelStatistics(global::SegLoss.Runtime.LossBatch batch)
         {
             var widths = new[] { 1 };
-            // Then the per-pixel values of K1, [N, 1, X].
+            // Then the per-pixel values of K1 ([N, 1, X]).
             var values = batch.Input.dtype == global::TorchSharp.torch.ScalarType.Float32
                 ? global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<float>(batch, widths, maps: 1, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<float> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s))
                 : global::SegLoss.Runtime.Kernels.Statistics.StatisticsKernel.Run<double>(batch, widths, maps: 1, (in global::SegLoss.Runtime.Kernels.Statistics.KernelChunk<double> chunk, global::System.Span<double> s) => ForwardChunk(chunk, s));

@@ -39,7 +39,7 @@ internal sealed class KernelEmitter
 
     /// <summary>Why the declaration has no CPU kernel, or null when it has one.</summary>
     public static string? Unsupported(LossPlan plan, IReadOnlyList<(string Local, Expr Value)> indexSteps) =>
-        UnsupportedForms(plan, IndexForms(plan).Concat(indexSteps.Select(s => s.Value)));
+        UnsupportedForms(plan, IndexForms(plan).Concat(indexSteps.Select(s => s.Value))) ?? LovaszNeedsVectors(plan, indexSteps, dense: false);
 
     /// <summary>
     /// Why a dense target (one-hot, soft, binary) takes the tensor path, or null when the kernel also reads it: the
@@ -53,7 +53,23 @@ internal sealed class KernelEmitter
             return "its dense forms read the true class";
         }
 
-        return UnsupportedForms(plan, forms);
+        return UnsupportedForms(plan, forms) ?? LovaszNeedsVectors(plan, denseSteps, dense: true);
+    }
+
+    /// <summary>
+    /// Lovász's per-class errors are written only by the per-pixel loop (the span program has no per-class maps): a
+    /// declaration with them whose forms the loop cannot write keeps the tensor path.
+    /// </summary>
+    private static string? LovaszNeedsVectors(LossPlan plan, IReadOnlyList<(string Local, Expr Value)> steps, bool dense)
+    {
+        if (!plan.Statistics.Any(s => s.Kind == StatisticKind.LovaszErrors) || plan.Backward is null)
+        {
+            return null;
+        }
+
+        var vector = new VectorKernelEmitter(plan, "");
+        var reason = vector.Forward(dense).Reason ?? vector.Backward(steps, plan.Backward.Statistics.ToList(), dense).Reason;
+        return reason is null ? null : "lovasz's errors need the per-pixel loop, and " + reason;
     }
 
     private static IEnumerable<Expr> IndexForms(LossPlan plan) =>
@@ -63,9 +79,9 @@ internal sealed class KernelEmitter
 
     private static string? UnsupportedForms(LossPlan plan, IEnumerable<Expr> forms)
     {
-        if (plan.Statistics.Any(s => s.Kind == StatisticKind.LovaszErrors || (s.Kind == StatisticKind.TopKValues && s.PerClass)))
+        if (plan.Statistics.Any(s => s.Kind == StatisticKind.TopKValues && s.PerClass))
         {
-            return "lovasz sorts each class's errors over the whole batch";
+            return "a topk per class selects over each class's values";
         }
 
         foreach (var form in forms)
@@ -153,13 +169,17 @@ internal sealed class KernelEmitter
         {
             WriteWeights(w);
             var sums = _plan.Statistics.Where(s => s.Kind == StatisticKind.Sum).ToList();
-            var maps = _plan.Statistics.Where(s => s.Kind == StatisticKind.TopKValues).ToList();
+            var maps = _plan.Statistics.Where(s => IsMap(s.Name)).ToList();
             var widths = string.Join(", ", sums.Select(s => s.PerClass ? "(int)batch.Classes" : "1"));
-            var mapCount = maps.Count == 0 ? "" : $", maps: {maps.Count.ToString(CultureInfo.InvariantCulture)}";
+            var mapCount = maps.Count == 0
+                ? ""
+                : maps.All(m => !m.PerClass)
+                    ? $", maps: {maps.Count.ToString(CultureInfo.InvariantCulture)}"
+                    : $", mapWidths: new[] {{ {string.Join(", ", maps.Select(m => m.PerClass ? "(int)batch.Classes" : "1"))} }}";
             w.Line($"var widths = new[] {{ {widths} }};");
             if (maps.Count > 0)
             {
-                w.Line($"// Then the per-pixel values of {string.Join(", ", maps.Select(m => m.Name))}, [N, 1, X].");
+                w.Line($"// Then the per-pixel values of {string.Join(", ", maps.Select(m => $"{m.Name} ({(m.PerClass ? "[N, C, X]" : "[N, 1, X]")})"))}.");
             }
 
             var call = _denseSteps is null
@@ -193,7 +213,8 @@ internal sealed class KernelEmitter
             var mapArgument = maps.Count == 0 ? "" : ", mapGradients";
             if (maps.Count > 0)
             {
-                w.Line($"var mapGradients = new[] {{ {string.Join(", ", maps)} }}; // per pixel, [N, 1, X]");
+                var shapes = _backward.Statistics.Where(IsMap).Select(name => _plan.Statistics.First(s => s.Name == name).PerClass ? "[N, C, X]" : "[N, 1, X]").Distinct();
+                w.Line($"var mapGradients = new[] {{ {string.Join(", ", maps)} }}; // per pixel, {string.Join(" or ", shapes)}");
             }
 
             var call = _denseSteps is null
@@ -270,8 +291,8 @@ internal sealed class KernelEmitter
         });
     }
 
-    /// <summary>Whether the statistic named <paramref name="name"/> is a per-pixel map (a topk's values), not a sum.</summary>
-    private bool IsMap(string name) => _plan.Statistics.Any(s => s.Name == name && s.Kind == StatisticKind.TopKValues);
+    /// <summary>Whether the statistic named <paramref name="name"/> is a per-pixel map (a topk's values, Lovász's errors), not a sum.</summary>
+    private bool IsMap(string name) => _plan.Statistics.Any(s => s.Name == name && s.Kind is StatisticKind.TopKValues or StatisticKind.LovaszErrors);
 
     /// <summary>Where a statistic's sums start: after <paramref name="ones"/> single sums and <paramref name="perClass"/> per-class ones.</summary>
     public static string Offset(int ones, int perClass)

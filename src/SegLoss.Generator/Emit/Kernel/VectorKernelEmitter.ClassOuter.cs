@@ -45,10 +45,16 @@ internal sealed partial class VectorKernelEmitter
         // Statistics that are one value per pixel (a count) are that value times the number of valid pixels.
         var after = new SourceWriter();
         var running = new List<(string Local, string At)>();
-        var (ones, perClass) = (0, 0);
+        var (ones, perClass, maps) = (0, 0, 0);
         foreach (var statistic in _plan.Statistics)
         {
             var comment = $"// {statistic.Name} = {statistic.Description}";
+            if (statistic.Kind is StatisticKind.TopKValues or StatisticKind.LovaszErrors)
+            {
+                WriteMap(body, program, statistic, maps++, dense: true);
+                continue;
+            }
+
             var at = KernelEmitter.Offset(ones, perClass);
             if (!statistic.PerClass)
             {

@@ -28,8 +28,11 @@ internal sealed partial class VectorKernelEmitter
         _weightParameters = weightParameters;
     }
 
-    /// <summary>The statistics that are per-pixel maps (a topk's values), not sums, in the order the kernel numbers them.</summary>
-    private IEnumerable<string> Maps => _plan.Statistics.Where(s => s.Kind == StatisticKind.TopKValues).Select(s => s.Name);
+    /// <summary>
+    /// The statistics that are per-pixel maps (a topk's values, Lovász's errors per class), not sums, in the order the
+    /// kernel numbers them.
+    /// </summary>
+    private IEnumerable<string> Maps => _plan.Statistics.Where(s => s.Kind is StatisticKind.TopKValues or StatisticKind.LovaszErrors).Select(s => s.Name);
 
     /// <summary>The forward chunk as a per-pixel loop, or null (with the reason) when a form has no vector code.</summary>
     public (SourceWriter? Code, string? Reason) Forward(bool dense) => Attempt(w => WriteForward(w, dense));
@@ -105,12 +108,10 @@ internal sealed partial class VectorKernelEmitter
         foreach (var statistic in _plan.Statistics)
         {
             var comment = $"// {statistic.Name} = {statistic.Description}";
-            if (statistic.Kind == StatisticKind.TopKValues)
+            if (statistic.Kind is StatisticKind.TopKValues or StatisticKind.LovaszErrors)
             {
-                // Not a sum: each pixel's value, for the term's selection over the batch.
-                body.Line();
-                body.Line(comment + " (each pixel's value)");
-                body.Line($"chunk.SetMapAt({(maps++).ToString(System.Globalization.CultureInfo.InvariantCulture)}, i, {program.VectorValue(dense ? statistic.Dense : statistic.Pixel!)});");
+                // Not a sum: each pixel's value, for the term's selection or sort over the batch.
+                WriteMap(body, program, statistic, maps++, dense);
                 continue;
             }
 
@@ -295,6 +296,23 @@ internal sealed partial class VectorKernelEmitter
         }
 
         WriteGroup();
+    }
+
+    /// <summary>A map statistic's value at the vector of pixels (per class for Lovász's errors), stored into map <paramref name="k"/>.</summary>
+    private static void WriteMap(SourceWriter body, VectorProgram program, StatisticPlan statistic, int k, bool dense)
+    {
+        var form = dense ? statistic.Dense : statistic.Pixel!;
+        var index = k.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        body.Line();
+        body.Line($"// {statistic.Name} = {statistic.Description} (each pixel's value{(statistic.PerClass ? " per class" : "")})");
+        if (!statistic.PerClass)
+        {
+            body.Line($"chunk.SetMapAt({index}, i, {program.VectorValue(form)});");
+            return;
+        }
+
+        program.Hoist(form);
+        program.ClassLoop(() => body.Line($"chunk.SetClassMapAt({index}, c, i, {program.VectorValue(form)});"));
     }
 
     private static void WriteConstants(SourceWriter w, VectorProgram program)

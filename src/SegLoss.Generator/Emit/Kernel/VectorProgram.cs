@@ -155,7 +155,13 @@ internal sealed class VectorProgram
             case QuantityExpr quantity:
                 return Quantity(quantity);
             case GradientExpr gradient when _maps.Contains(gradient.Statistic):
-                return Local($"chunk.MapGradientAt({System.Array.IndexOf(_maps, gradient.Statistic).ToString(CultureInfo.InvariantCulture)}, i)");
+            {
+                var k = System.Array.IndexOf(_maps, gradient.Statistic).ToString(CultureInfo.InvariantCulture);
+                return Local(gradient.PerClass ? $"chunk.ClassMapGradientAt({k}, c, i)" : $"chunk.MapGradientAt({k}, i)");
+            }
+
+            case GatherExpr { Full: GradientExpr { PerClass: true } gradient } when _classIndices && _maps.Contains(gradient.Statistic):
+                return Local($"chunk.MapGradientAtClass({System.Array.IndexOf(_maps, gradient.Statistic).ToString(CultureInfo.InvariantCulture)}, isClass, i)");
             case GradientExpr gradient:
                 return Scalar(gradient.PerClass ? $"{LocalNames.Gradient(gradient.Statistic)}[row + c]" : $"{LocalNames.Gradient(gradient.Statistic)}[chunk.Sample]");
             case GatherExpr { Full: GradientExpr { PerClass: true } gradient } when _classIndices:

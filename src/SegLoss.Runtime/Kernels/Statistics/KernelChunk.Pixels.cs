@@ -85,24 +85,45 @@ public readonly ref partial struct KernelChunk<T>
 
     /// <summary>Writes per-pixel map <paramref name="k"/> (a topk's values) at the vector of pixels starting at <paramref name="i"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public unsafe void SetMapAt(int k, int i, Vector<T> value)
+    public void SetMapAt(int k, int i, Vector<T> value) => SetClassMapAt(k, 0, i, value);
+
+    /// <summary>Writes class <paramref name="c"/>'s row of per-pixel map <paramref name="k"/> (Lovász's errors) at the vector of pixels starting at <paramref name="i"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void SetClassMapAt(int k, int c, int i, Vector<T> value)
     {
         if (_vectorMaps.IsEmpty)
         {
-            Store(value, ref Unsafe.AsRef<T>((T*)_maps[k] + ((long)Sample * _pixels) + Start), i);
+            Store(value, ref Unsafe.AsRef<T>(MapRow(_maps, k, c, Sample, _pixels, Start)), i);
         }
         else
         {
-            Store(value, ref MemoryMarshal.GetReference(_vectorMaps), (k * _vectorStride) + i);
+            Store(value, ref MemoryMarshal.GetReference(_vectorMaps), ((_maps.RowStart[k] + c) * _vectorStride) + i);
         }
     }
 
     /// <summary>The gradient of per-pixel map <paramref name="k"/> at the vector of pixels starting at <paramref name="i"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public unsafe Vector<T> MapGradientAt(int k, int i) =>
+    public Vector<T> MapGradientAt(int k, int i) => ClassMapGradientAt(k, 0, i);
+
+    /// <summary>The gradient of class <paramref name="c"/>'s row of per-pixel map <paramref name="k"/> at the vector of pixels starting at <paramref name="i"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe Vector<T> ClassMapGradientAt(int k, int c, int i) =>
         _vectorMaps.IsEmpty
-            ? Load(ref Unsafe.AsRef<T>((T*)_maps[k] + ((long)Sample * _pixels) + Start), i)
-            : Load(ref MemoryMarshal.GetReference(_vectorMaps), (k * _vectorStride) + i);
+            ? Load(ref Unsafe.AsRef<T>(MapRow(_maps, k, c, Sample, _pixels, Start)), i)
+            : Load(ref MemoryMarshal.GetReference(_vectorMaps), ((_maps.RowStart[k] + c) * _vectorStride) + i);
+
+    /// <summary>Each pixel's value of per-class map <paramref name="k"/>'s gradient at its own class (<paramref name="isClass"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector<T> MapGradientAtClass(int k, Span<Vector<T>> isClass, int i)
+    {
+        var value = ClassMapGradientAt(k, 0, i);
+        for (var c = 1; c < isClass.Length; c++)
+        {
+            value = Vector.ConditionalSelect(isClass[c], ClassMapGradientAt(k, c, i), value);
+        }
+
+        return value;
+    }
 
     /// <summary>
     /// Softmax over the classes at the vector of pixels starting at <paramref name="i"/>: p into <paramref name="p"/>,

@@ -22,8 +22,8 @@ public readonly ref partial struct KernelChunk<T>
     private readonly Span<T> _gradient;
     private readonly int _pixels;
 
-    /// <summary>The addresses of the per-pixel maps <c>[N, 1, X]</c>: written by the forward, gradients in the backward.</summary>
-    private readonly nint[] _maps;
+    /// <summary>The per-pixel maps <c>[N, 1, X]</c> or <c>[N, C, X]</c>: written by the forward, gradients in the backward.</summary>
+    private readonly KernelMaps _maps;
 
     /// <summary>Each pixel's class as a <typeparamref name="T"/> (exact below 2²⁴ classes), compared a vector at a time.</summary>
     private readonly Span<T> _classOf;
@@ -49,7 +49,7 @@ public readonly ref partial struct KernelChunk<T>
     private readonly int _vectorStart;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal unsafe KernelChunk(int sample, int start, int length, int classes, int pixels, ReadOnlySpan<T> logits, ReadOnlySpan<long> labels, ReadOnlySpan<T> target, ReadOnlySpan<T> valid, Span<T> gradient, nint[] maps, ChunkScratch<T> scratch)
+    internal unsafe KernelChunk(int sample, int start, int length, int classes, int pixels, ReadOnlySpan<T> logits, ReadOnlySpan<long> labels, ReadOnlySpan<T> target, ReadOnlySpan<T> valid, Span<T> gradient, KernelMaps maps, ChunkScratch<T> scratch)
     {
         _target = target;
         _maps = maps;
@@ -95,15 +95,18 @@ public readonly ref partial struct KernelChunk<T>
             _vectorGradient = gradient.IsEmpty ? default : scratch.Take(classes * padded);
             _vectorStride = padded;
             _vectorStart = 0;
-            if (maps.Length > 0)
+            if (maps.Count > 0)
             {
-                var rows = scratch.Take(maps.Length * padded);
+                var rows = scratch.Take(maps.Rows * padded);
                 rows.Clear();
                 if (!gradient.IsEmpty)
                 {
-                    for (var k = 0; k < maps.Length; k++)
+                    for (var k = 0; k < maps.Count; k++)
                     {
-                        new ReadOnlySpan<T>((T*)maps[k] + ((long)sample * pixels) + start, length).CopyTo(rows.Slice(k * padded));
+                        for (var c = 0; c < maps.Widths[k]; c++)
+                        {
+                            new ReadOnlySpan<T>(MapRow(maps, k, c, sample, pixels, start), length).CopyTo(rows.Slice((maps.RowStart[k] + c) * padded));
+                        }
                     }
                 }
 
@@ -229,19 +232,28 @@ public readonly ref partial struct KernelChunk<T>
             return;
         }
 
-        for (var k = 0; k < _maps.Length; k++)
+        for (var k = 0; k < _maps.Count; k++)
         {
-            _vectorMaps.Slice(k * _vectorStride, Length).CopyTo(new Span<T>((T*)_maps[k] + ((long)Sample * _pixels) + Start, Length));
+            for (var c = 0; c < _maps.Widths[k]; c++)
+            {
+                _vectorMaps.Slice((_maps.RowStart[k] + c) * _vectorStride, Length).CopyTo(new Span<T>(MapRow(_maps, k, c, Sample, _pixels, Start), Length));
+            }
         }
     }
 
     /// <summary>Per-pixel map <paramref name="k"/> (a topk's values) at the chunk's pixels, written by the forward.</summary>
-    public unsafe Span<T> Map(int k) =>
-        _vectorMaps.IsEmpty ? new((T*)_maps[k] + ((long)Sample * _pixels) + Start, Length) : _vectorMaps.Slice(k * _vectorStride, Length);
+    public Span<T> Map(int k) => ClassMap(k, 0);
+
+    /// <summary>Class <paramref name="c"/>'s row of per-pixel map <paramref name="k"/> at the chunk's pixels.</summary>
+    public unsafe Span<T> ClassMap(int k, int c) =>
+        _vectorMaps.IsEmpty ? new(MapRow(_maps, k, c, Sample, _pixels, Start), Length) : _vectorMaps.Slice((_maps.RowStart[k] + c) * _vectorStride, Length);
+
+    /// <summary>The first element of class <paramref name="c"/>'s row of map <paramref name="k"/> for a chunk of a sample.</summary>
+    private static unsafe T* MapRow(KernelMaps maps, int k, int c, int sample, int pixels, int start) =>
+        (T*)maps.Addresses[k] + ((((long)sample * maps.Widths[k]) + c) * pixels) + start;
 
     /// <summary>The gradient of per-pixel map <paramref name="k"/> at the chunk's pixels (backward only).</summary>
-    public unsafe ReadOnlySpan<T> MapGradient(int k) =>
-        _vectorMaps.IsEmpty ? new((T*)_maps[k] + ((long)Sample * _pixels) + Start, Length) : _vectorMaps.Slice(k * _vectorStride, Length);
+    public ReadOnlySpan<T> MapGradient(int k) => ClassMap(k, 0);
 
     /// <summary>The number of valid pixels.</summary>
     public double ValidCount => Valid.IsEmpty ? Length : double.CreateTruncating(TP.Sum(Valid));

@@ -68,17 +68,28 @@ public static class StatisticsKernel
     /// <summary>
     /// The statistics of the batch: one tensor <c>[N, width]</c> per entry of <paramref name="widths"/>, then
     /// <paramref name="maps"/> per-pixel maps <c>[N, 1, X]</c> (the values of a topk, which the chunks write through
-    /// <see cref="KernelChunk{T}.Map"/>), in the input's type.
+    /// <see cref="KernelChunk{T}.SetMapAt"/>), in the input's type.
     /// </summary>
-    public static unsafe Tensor[] Run<T>(LossBatch batch, IReadOnlyList<int> widths, int maps, Forward<T> forward)
+    public static Tensor[] Run<T>(LossBatch batch, IReadOnlyList<int> widths, int maps, Forward<T> forward)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Run(batch, widths, Enumerable.Repeat(1, maps).ToArray(), forward);
+
+    /// <summary>
+    /// The statistics of the batch: one tensor <c>[N, width]</c> per entry of <paramref name="widths"/>, then one
+    /// per-pixel map <c>[N, w, X]</c> per entry w of <paramref name="mapWidths"/> (a topk's values, w = 1, which the
+    /// chunks write through <see cref="KernelChunk{T}.SetMapAt"/>; Lovász's errors, w = C, through
+    /// <see cref="KernelChunk{T}.SetClassMapAt"/>), in the input's type.
+    /// </summary>
+    public static unsafe Tensor[] Run<T>(LossBatch batch, IReadOnlyList<int> widths, IReadOnlyList<int> mapWidths, Forward<T> forward)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ArgumentNullException.ThrowIfNull(mapWidths);
         ArgumentNullException.ThrowIfNull(batch);
         var layout = Layout.Of(batch);
         var total = widths.Sum();
         var partial = PartialSums(layout.Chunks * total);
-        var mapTensors = Enumerable.Range(0, maps).Select(_ => empty(new long[] { batch.Samples, 1, batch.Pixels }, batch.Input.dtype)).ToArray();
-        var mapAddresses = mapTensors.Select(map => (nint)TensorMemory.Address<T>(map)).ToArray();
+        var mapTensors = mapWidths.Select(width => empty(new long[] { batch.Samples, width, batch.Pixels }, batch.Input.dtype)).ToArray();
+        var mapAddresses = KernelMaps.Of<T>(mapTensors);
         using var input = batch.Input.contiguous();
         using var labels = batch.Labels?.to_type(ScalarType.Int64).contiguous();
         using var target = batch.HasClassIndices ? null : batch.Target.contiguous();
@@ -148,7 +159,7 @@ public static class StatisticsKernel
 
     /// <summary>
     /// The gradient of <see cref="LossBatch.Input"/> <c>[N, C, X]</c>, written chunk by chunk; the chunks read the
-    /// gradients of the per-pixel maps, <paramref name="mapGradients"/> (<c>[N, 1, X]</c>), through
+    /// gradients of the per-pixel maps, <paramref name="mapGradients"/> (<c>[N, 1, X]</c> or <c>[N, C, X]</c>), through
     /// <see cref="KernelChunk{T}.MapGradient"/>.
     /// </summary>
     public static unsafe Tensor Gradient<T>(LossBatch batch, IReadOnlyList<Tensor> mapGradients, Backward<T> backward)
@@ -159,8 +170,8 @@ public static class StatisticsKernel
         var layout = Layout.Of(batch);
         // Every tensor made here but the gradient is freed when the scope ends.
         using var scope = NewDisposeScope();
-        var maps = mapGradients.Select(g => g.detach().to_type(batch.Input.dtype).cpu().expand(batch.Samples, 1, batch.Pixels).contiguous()).ToList();
-        var mapAddresses = maps.Select(map => (nint)TensorMemory.Address<T>(map)).ToArray();
+        var maps = mapGradients.Select(g => g.detach().to_type(batch.Input.dtype).cpu().expand(batch.Samples, g.dim() == 3 ? g.shape[1] : 1, batch.Pixels).contiguous()).ToList();
+        var mapAddresses = KernelMaps.Of<T>(maps);
         var gradient = empty(batch.Input.shape, batch.Input.dtype);
         var input = batch.Input.contiguous();
         var labels = batch.Labels?.to_type(ScalarType.Int64).contiguous();
@@ -203,7 +214,7 @@ public static class StatisticsKernel
             return new Layout((int)batch.Samples, (int)batch.Classes, pixels, (pixels + ChunkPixels - 1) / ChunkPixels);
         }
 
-        public unsafe KernelChunk<T> Chunk<T>(int index, T* logits, long* labels, T* target, T* valid, T* gradient, nint[] maps, ChunkScratch<T> scratch)
+        public unsafe KernelChunk<T> Chunk<T>(int index, T* logits, long* labels, T* target, T* valid, T* gradient, KernelMaps maps, ChunkScratch<T> scratch)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             var sample = index / ChunksPerSample;
