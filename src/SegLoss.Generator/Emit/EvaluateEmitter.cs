@@ -425,7 +425,6 @@ internal sealed class EvaluateEmitter
     /// </summary>
     private static string SumPixels(Expr values, bool perClass)
     {
-        static bool IsPixel(Expr e) => Parsing.Binder.LevelOf(e).Level == Parsing.Level.Pixel;
         if (IsSplit(values) is { } sum)
         {
             var right = SumPixels(sum.Right, perClass);
@@ -464,10 +463,11 @@ internal sealed class EvaluateEmitter
 
     /// <summary>A sum or difference of two pixel maps, which <see cref="SumPixels"/> sums part by part; else null.</summary>
     private static BinaryExpr? IsSplit(Expr values) =>
-        values is BinaryExpr { Operator: BinaryOperator.Add or BinaryOperator.Subtract } sum
-        && Parsing.Binder.LevelOf(sum.Left).Level == Parsing.Level.Pixel && Parsing.Binder.LevelOf(sum.Right).Level == Parsing.Level.Pixel
+        values is BinaryExpr { Operator: BinaryOperator.Add or BinaryOperator.Subtract } sum && IsPixel(sum.Left) && IsPixel(sum.Right)
             ? sum
             : null;
+
+    private static bool IsPixel(Expr expr) => Parsing.Binder.LevelOf(expr).Level == Parsing.Level.Pixel;
 
     private static Expr OverClasses(Expr operand) => new AggregateExpr(Aggregation.SumAllClasses, operand, null);
 

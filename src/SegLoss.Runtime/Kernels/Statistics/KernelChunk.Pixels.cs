@@ -89,17 +89,7 @@ public readonly ref partial struct KernelChunk<T>
 
     /// <summary>Writes class <paramref name="c"/>'s row of per-pixel map <paramref name="k"/> (Lovász's errors) at the vector of pixels starting at <paramref name="i"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public unsafe void SetClassMapAt(int k, int c, int i, Vector<T> value)
-    {
-        if (_vectorMaps.IsEmpty)
-        {
-            Store(value, ref Unsafe.AsRef<T>(MapRow(_maps, k, c, Sample, _pixels, Start)), i);
-        }
-        else
-        {
-            Store(value, ref MemoryMarshal.GetReference(_vectorMaps), ((_maps.RowStart[k] + c) * _vectorStride) + i);
-        }
-    }
+    public void SetClassMapAt(int k, int c, int i, Vector<T> value) => Store(value, ref MapStart(k, c), i);
 
     /// <summary>The gradient of per-pixel map <paramref name="k"/> at the vector of pixels starting at <paramref name="i"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -107,10 +97,7 @@ public readonly ref partial struct KernelChunk<T>
 
     /// <summary>The gradient of class <paramref name="c"/>'s row of per-pixel map <paramref name="k"/> at the vector of pixels starting at <paramref name="i"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public unsafe Vector<T> ClassMapGradientAt(int k, int c, int i) =>
-        _vectorMaps.IsEmpty
-            ? Load(ref Unsafe.AsRef<T>(MapRow(_maps, k, c, Sample, _pixels, Start)), i)
-            : Load(ref MemoryMarshal.GetReference(_vectorMaps), ((_maps.RowStart[k] + c) * _vectorStride) + i);
+    public Vector<T> ClassMapGradientAt(int k, int c, int i) => Load(ref MapStart(k, c), i);
 
     /// <summary>Each pixel's value of per-class map <paramref name="k"/>'s gradient at its own class (<paramref name="isClass"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

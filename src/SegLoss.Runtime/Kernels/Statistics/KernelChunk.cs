@@ -245,8 +245,13 @@ public readonly ref partial struct KernelChunk<T>
     public Span<T> Map(int k) => ClassMap(k, 0);
 
     /// <summary>Class <paramref name="c"/>'s row of per-pixel map <paramref name="k"/> at the chunk's pixels.</summary>
-    public unsafe Span<T> ClassMap(int k, int c) =>
-        _vectorMaps.IsEmpty ? new(MapRow(_maps, k, c, Sample, _pixels, Start), Length) : _vectorMaps.Slice((_maps.RowStart[k] + c) * _vectorStride, Length);
+    public Span<T> ClassMap(int k, int c) => MemoryMarshal.CreateSpan(ref MapStart(k, c), Length);
+
+    /// <summary>Where the chunk reads and writes class <paramref name="c"/>'s row of map <paramref name="k"/>: its padded row, or the map itself.</summary>
+    private unsafe ref T MapStart(int k, int c) =>
+        ref _vectorMaps.IsEmpty
+            ? ref Unsafe.AsRef<T>(MapRow(_maps, k, c, Sample, _pixels, Start))
+            : ref Unsafe.Add(ref MemoryMarshal.GetReference(_vectorMaps), (_maps.RowStart[k] + c) * _vectorStride);
 
     /// <summary>The first element of class <paramref name="c"/>'s row of map <paramref name="k"/> for a chunk of a sample.</summary>
     private static unsafe T* MapRow(KernelMaps maps, int k, int c, int sample, int pixels, int start) =>
